@@ -1,0 +1,179 @@
+/**
+ * Signal parsing: turns whatever arrives from the signaling path (Artico
+ * objects, simple-peer objects, or JSON strings of either) into one checked
+ * shape, or a PeerError saying exactly what was wrong. Pure: no WebRTC here.
+ */
+import { PeerError } from "./errors.js";
+import type { SignalData, SimplePeerSignalData } from "./types.js";
+
+/** A signal after parsing: a description, a candidate, or a request to renegotiate. */
+export type ParsedSignal =
+  | { kind: "description"; description: RTCSessionDescriptionInit }
+  | { kind: "candidate"; candidate: RTCIceCandidateInit }
+  | { kind: "renegotiate" };
+
+/** Longest signal accepted, in characters: far above any real SDP, low enough to refuse floods. */
+export const MAX_SIGNAL_LENGTH = 1 << 20;
+
+const SDP_TYPES: ReadonlySet<string> = new Set(["offer", "answer", "pranswer", "rollback"]);
+
+type Result = ParsedSignal | PeerError;
+
+const invalid = (message: string): PeerError => new PeerError("ERR_SIGNAL_INVALID", message);
+
+/**
+ * Parses a signal in either format, or a JSON string of either, into a {@link ParsedSignal}.
+ * Never throws: bad input comes back as a `PeerError` with code `ERR_SIGNAL_INVALID`.
+ *
+ * @example
+ * ```ts
+ * parseSignal('{"type":"candidate","data":{"candidate":"candidate:1 1 udp 1 127.0.0.1 9 typ host"}}');
+ * // { kind: "candidate", candidate: { candidate: "candidate:1 1 udp ..." } }
+ * parseSignal({ type: "offer", sdp: "v=0..." }); // { kind: "description", description: {...} }
+ * parseSignal(42); // PeerError ERR_SIGNAL_INVALID "signal must be an object or a JSON string, got number"
+ * ```
+ */
+export function parseSignal(input: unknown): Result {
+  try {
+    return parseUnchecked(input);
+  } catch (cause) {
+    // Proxies and throwing getters end up here: still a clean PeerError.
+    return new PeerError("ERR_SIGNAL_INVALID", `signal could not be read: ${String(cause)}`, cause);
+  }
+}
+
+function parseUnchecked(input: unknown): Result {
+  if (typeof input === "string") {
+    if (input.length > MAX_SIGNAL_LENGTH) {
+      return invalid(`signal string is ${input.length} characters, over the limit of ${MAX_SIGNAL_LENGTH}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input);
+    } catch {
+      return invalid(`signal string is not valid JSON: ${preview(input)}`);
+    }
+    if (typeof parsed === "string") return invalid("signal JSON must encode an object, got a string");
+    return parseUnchecked(parsed);
+  }
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    return invalid(`signal must be an object or a JSON string, got ${describe(input)}`);
+  }
+  const signal = input as Record<string, unknown>;
+  const type = ownField(signal, "type");
+  if (typeof type !== "string") return invalid(`signal.type must be a string, got ${describe(type)}`);
+
+  if (type === "sdp") return parseDescription(ownField(signal, "data"), "signal.data");
+  if (type === "candidate") {
+    const artico = ownField(signal, "data");
+    return parseCandidate(artico !== undefined ? artico : ownField(signal, "candidate"), artico !== undefined ? "signal.data" : "signal.candidate");
+  }
+  if (SDP_TYPES.has(type)) return parseDescription(signal, "signal");
+  if (type === "renegotiate" || type === "transceiverRequest") return { kind: "renegotiate" };
+  return invalid(`signal.type "${preview(type)}" is not one of sdp, candidate, offer, answer, pranswer, rollback, renegotiate`);
+}
+
+function parseDescription(value: unknown, where: string): Result {
+  if (value === null || typeof value !== "object") return invalid(`${where} must be a session description object, got ${describe(value)}`);
+  const record = value as Record<string, unknown>;
+  const type = ownField(record, "type");
+  if (typeof type !== "string" || !SDP_TYPES.has(type)) {
+    return invalid(`${where}.type must be offer, answer, pranswer or rollback, got ${describe(type)}`);
+  }
+  const sdp = ownField(record, "sdp");
+  if (type === "rollback") return { kind: "description", description: { type } };
+  if (typeof sdp !== "string") return invalid(`${where}.sdp must be a string, got ${describe(sdp)}`);
+  if (sdp.length > MAX_SIGNAL_LENGTH) return invalid(`${where}.sdp is ${sdp.length} characters, over the limit of ${MAX_SIGNAL_LENGTH}`);
+  if (!sdp.startsWith("v=0")) return invalid(`${where}.sdp is not an SDP (it must start with "v=0"): ${preview(sdp)}`);
+  return { kind: "description", description: { type: type as RTCSdpType, sdp } };
+}
+
+function parseCandidate(value: unknown, where: string): Result {
+  if (value === null || typeof value !== "object") return invalid(`${where} must be an ICE candidate object, got ${describe(value)}`);
+  const record = value as Record<string, unknown>;
+  const candidate = ownField(record, "candidate");
+  if (typeof candidate !== "string") return invalid(`${where}.candidate must be a string, got ${describe(candidate)}`);
+  if (candidate.length > 4096) return invalid(`${where}.candidate is ${candidate.length} characters, too long for an ICE candidate`);
+  if (candidate !== "" && !/^(a=)?candidate:/.test(candidate)) {
+    return invalid(`${where}.candidate is not an ICE candidate line: ${preview(candidate)}`);
+  }
+  const sdpMid = ownField(record, "sdpMid");
+  if (sdpMid !== undefined && sdpMid !== null && typeof sdpMid !== "string") return invalid(`${where}.sdpMid must be a string or null, got ${describe(sdpMid)}`);
+  const sdpMLineIndex = ownField(record, "sdpMLineIndex");
+  if (sdpMLineIndex !== undefined && sdpMLineIndex !== null && !(Number.isInteger(sdpMLineIndex) && (sdpMLineIndex as number) >= 0)) {
+    return invalid(`${where}.sdpMLineIndex must be a non-negative integer or null, got ${describe(sdpMLineIndex)}`);
+  }
+  if (sdpMid == null && sdpMLineIndex == null) return invalid(`${where} needs sdpMid or sdpMLineIndex`);
+  const usernameFragment = ownField(record, "usernameFragment");
+  if (usernameFragment !== undefined && usernameFragment !== null && typeof usernameFragment !== "string") {
+    return invalid(`${where}.usernameFragment must be a string or null, got ${describe(usernameFragment)}`);
+  }
+  const init: RTCIceCandidateInit = { candidate };
+  if (typeof sdpMid === "string") init.sdpMid = sdpMid;
+  if (typeof sdpMLineIndex === "number") init.sdpMLineIndex = sdpMLineIndex;
+  if (typeof usernameFragment === "string") init.usernameFragment = usernameFragment;
+  return { kind: "candidate", candidate: init };
+}
+
+/**
+ * Builds the Artico-format signal for a local description: a fresh plain object,
+ * safe for `JSON.stringify` whatever the runtime's description class is.
+ *
+ * @example
+ * ```ts
+ * descriptionSignal(await pc.createOffer()); // { type: "sdp", data: { type: "offer", sdp: "v=0..." } }
+ * ```
+ */
+export function descriptionSignal(description: RTCSessionDescriptionInit): SignalData {
+  const data: RTCSessionDescriptionInit = { type: description.type };
+  if (description.sdp !== undefined) data.sdp = description.sdp;
+  return { type: "sdp", data };
+}
+
+/**
+ * Builds the Artico-format signal for a local ICE candidate as a plain object.
+ *
+ * @example
+ * ```ts
+ * pc.onicecandidate = ({ candidate }) => candidate && emit(candidateSignal(candidate));
+ * ```
+ */
+export function candidateSignal(candidate: RTCIceCandidateInit): SignalData {
+  const data: RTCIceCandidateInit = { candidate: candidate.candidate ?? "" };
+  if (candidate.sdpMid != null) data.sdpMid = candidate.sdpMid;
+  if (candidate.sdpMLineIndex != null) data.sdpMLineIndex = candidate.sdpMLineIndex;
+  if (candidate.usernameFragment != null) data.usernameFragment = candidate.usernameFragment;
+  return { type: "candidate", data };
+}
+
+/**
+ * Converts an Artico-format signal to simple-peer's format.
+ *
+ * @example
+ * ```ts
+ * toSimplePeerFormat({ type: "sdp", data: { type: "offer", sdp } }); // { type: "offer", sdp }
+ * toSimplePeerFormat({ type: "candidate", data: c }); // { type: "candidate", candidate: c }
+ * ```
+ */
+export function toSimplePeerFormat(signal: SignalData): SimplePeerSignalData {
+  if (signal.type === "candidate") return { type: "candidate", candidate: { ...signal.data } };
+  const { type, sdp } = signal.data;
+  return sdp === undefined ? { type } : { type, sdp };
+}
+
+/** Reads an own property only, so `__proto__` tricks and inherited getters are never consulted. */
+function ownField(record: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `the string "${preview(value)}"`;
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+function preview(text: string): string {
+  return text.length > 40 ? `${JSON.stringify(text.slice(0, 40)).slice(1, -1)}... (${text.length} characters)` : JSON.stringify(text).slice(1, -1);
+}

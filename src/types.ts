@@ -1,0 +1,28 @@
+/**
+ * The public data shapes of rxpeer: what goes over the data channel and
+ * what the signaling path carries.
+ */
+
+/** What `send()` accepts and what the chunking operators frame. */
+export type PeerData = string | Blob | ArrayBuffer | ArrayBufferView;
+
+/** What `data$` emits: text stays text, every binary payload arrives as an ArrayBuffer. */
+export type PeerMessage = string | ArrayBuffer;
+
+/** A signal in the Artico (@rtco/peer) format, as `signal$` emits it: plain JSON-safe objects. */
+export type SignalData =
+  | { type: "sdp"; data: RTCSessionDescriptionInit }
+  | { type: "candidate"; data: RTCIceCandidateInit };
+
+/** A signal in simple-peer's format (`@types/simple-peer`'s `SignalData`). */
+export type SimplePeerSignalData =
+  | { type: "offer" | "answer" | "pranswer" | "rollback"; sdp?: string }
+  | { type: "candidate"; candidate: RTCIceCandidateInit }
+  | { type: "renegotiate"; renegotiate: true }
+  | { type: "transceiverRequest"; transceiverRequest: { kind: string; init?: RTCRtpTransceiverInit } };
+
+/** A remote track and the stream it belongs to, as `track$` / `removetrack$` emit them. */
+export interface PeerTrackEvent {
+  track: MediaStreamTrack;
+  stream: MediaStream;
+}
