@@ -39,6 +39,8 @@ esbuild.buildSync({
   outfile: bundle,
   define: { "process.env.NODE_ENV": '"test"' },
   logLevel: "warning",
+  // package.json says sideEffects: false for users; specs are nothing but side effects.
+  ignoreAnnotations: true,
 });
 
 // Writes pass/fail counts for scripts/test.mjs to add up with vitest's.
@@ -63,7 +65,7 @@ module.exports = (config) => {
     frameworks: ["mocha"],
     files: [{ pattern: bundle, watched: false }],
     plugins: ["karma-mocha", "karma-chrome-launcher", { "reporter:summary": ["type", SummaryReporter] }],
-    reporters: ["progress", "summary"],
+    reporters: ["dots", "summary"],
     browsers: ["ChromeHeadlessRxpeer"],
     customLaunchers: {
       ChromeHeadlessRxpeer: {
@@ -83,6 +85,7 @@ module.exports = (config) => {
       },
     },
     client: { mocha: { timeout: 30000 }, captureConsole: false },
+    failOnEmptyTestSuite: true,
     browserNoActivityTimeout: 120000,
     browserDisconnectTimeout: 10000,
     captureTimeout: 60000,

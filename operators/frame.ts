@@ -1,0 +1,119 @@
+/**
+ * The chunk framing, byte level: how one message is cut into frames and how a frame's
+ * header is written and checked. Shared by `chunk()` (writing) and the reassembly behind
+ * `dechunk()` (reading). The format is specified in docs/wire-format.md; change both together.
+ */
+import { PeerError } from "../src/errors.js";
+
+/** First two bytes of every frame: "RX". */
+export const FRAME_MAGIC = 0x5258;
+/** The one version of the format this code writes and reads. */
+export const FRAME_VERSION = 1;
+/** Bytes of header in front of every frame's payload. */
+export const HEADER_SIZE = 32;
+/** Default frame size in bytes, header included: safe on every WebRTC stack. */
+export const DEFAULT_CHUNK_SIZE = 16 * 1024;
+/** Largest frame size `chunk()` accepts: the payload stride must fit its 32-bit field. */
+export const MAX_CHUNK_SIZE = 0xffff_ffff + HEADER_SIZE;
+
+/** Payload kinds: raw bytes come back as an ArrayBuffer, text as a string. */
+export const KIND_BINARY = 0;
+export const KIND_TEXT = 1;
+export type FrameKind = typeof KIND_BINARY | typeof KIND_TEXT;
+
+/** What a frame's header says, after the checks that need no other frame. */
+export interface FrameHeader {
+  kind: FrameKind;
+  /** Random id of the `chunk()` subscription that wrote the frame. */
+  stream: number;
+  /** Message number within the stream, from 0, wrapping at 2^32. */
+  seq: number;
+  index: number;
+  count: number;
+  /** Payload bytes carried by every frame of the message except the last. */
+  stride: number;
+  /** Byte length of the whole message. */
+  total: number;
+}
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** Frames needed for a message of `total` bytes cut every `stride` bytes (an empty message still takes one). */
+export function frameCount(total: number, stride: number): number {
+  return total === 0 ? 1 : Math.ceil(total / stride);
+}
+
+/**
+ * Cuts `bytes` into frames of at most `chunkSize` bytes and hands each to `emit` as it is
+ * made, so a consumer that sends at once never holds all frames. Each frame is one
+ * allocation (header + payload); the payload is copied once, from a view of the input.
+ */
+export function writeFrames(
+  bytes: Uint8Array,
+  kind: FrameKind,
+  stream: number,
+  seq: number,
+  chunkSize: number,
+  emit: (frame: ArrayBuffer) => void,
+): void {
+  const stride = chunkSize - HEADER_SIZE;
+  const total = bytes.byteLength;
+  const count = frameCount(total, stride);
+  for (let index = 0; index < count; index++) {
+    const start = index * stride;
+    const length = Math.min(stride, total - start);
+    const frame = new ArrayBuffer(HEADER_SIZE + length);
+    const view = new DataView(frame);
+    view.setUint16(0, FRAME_MAGIC);
+    view.setUint8(2, FRAME_VERSION);
+    view.setUint8(3, kind);
+    view.setUint32(4, stream);
+    view.setUint32(8, seq);
+    view.setUint32(12, index);
+    view.setUint32(16, count);
+    view.setUint32(20, stride);
+    view.setUint32(24, Math.floor(total / TWO_POW_32));
+    view.setUint32(28, total % TWO_POW_32);
+    if (length > 0) new Uint8Array(frame, HEADER_SIZE, length).set(bytes.subarray(start, start + length));
+    emit(frame);
+  }
+}
+
+const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", message);
+
+/**
+ * Reads and checks one frame's header: magic, version, kind, declared size against
+ * `maxMessageSize` (before anything is buffered), and that index, count, stride and
+ * payload length agree. Throws a `PeerError` (`ERR_FRAME_INVALID` or `ERR_FRAME_TOO_LARGE`).
+ */
+export function readFrameHeader(frame: Uint8Array, maxMessageSize: number): FrameHeader {
+  if (frame.byteLength < HEADER_SIZE) throw invalid(`frame of ${frame.byteLength} bytes is shorter than the ${HEADER_SIZE}-byte header`);
+  const view = new DataView(frame.buffer, frame.byteOffset, HEADER_SIZE);
+  const magic = view.getUint16(0);
+  if (magic !== FRAME_MAGIC) throw invalid(`frame magic is 0x${magic.toString(16)}, expected 0x${FRAME_MAGIC.toString(16)}: not a chunk() frame`);
+  const version = view.getUint8(2);
+  if (version !== FRAME_VERSION) throw invalid(`frame version ${version} is not supported (expected ${FRAME_VERSION})`);
+  const kind = view.getUint8(3);
+  if (kind !== KIND_BINARY && kind !== KIND_TEXT) throw invalid(`frame kind ${kind} is unknown`);
+  const total = view.getUint32(24) * TWO_POW_32 + view.getUint32(28);
+  if (total > maxMessageSize) {
+    throw new PeerError("ERR_FRAME_TOO_LARGE", `message declares ${total} bytes, over maxMessageSize ${maxMessageSize}`);
+  }
+  const header: FrameHeader = {
+    kind,
+    stream: view.getUint32(4),
+    seq: view.getUint32(8),
+    index: view.getUint32(12),
+    count: view.getUint32(16),
+    stride: view.getUint32(20),
+    total,
+  };
+  const { index, count, stride } = header;
+  if (stride === 0) throw invalid("frame stride is 0");
+  if (count !== frameCount(total, stride)) throw invalid(`frame count ${count} does not match ${total} bytes in frames of ${stride}`);
+  if (index >= count) throw invalid(`frame index ${index} is out of range (count ${count})`);
+  const expected = index < count - 1 ? stride : total - (count - 1) * stride;
+  const payload = frame.byteLength - HEADER_SIZE;
+  if (payload !== expected) throw invalid(`frame ${index} of ${count} carries ${payload} payload bytes, expected ${expected}`);
+  return header;
+}

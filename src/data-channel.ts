@@ -1,0 +1,138 @@
+/**
+ * The data channel side of a Peer: wires an RTCDataChannel's callbacks to
+ * handlers, normalises what arrives (text stays text, binary becomes an
+ * ArrayBuffer on every runtime) and sends any PeerData in order.
+ */
+import { PeerError } from "./errors.js";
+import type { PeerData, PeerMessage } from "./types.js";
+
+export interface DataChannelHandlers {
+  open(): void;
+  message(data: PeerMessage): void;
+  close(): void;
+  error(error: PeerError): void;
+}
+
+/**
+ * Owns one RTCDataChannel for its lifetime. `isOpen` is tracked from events rather
+ * than read from `readyState`, which is a blocking cross-thread call on @roamhq/wrtc.
+ *
+ * @example
+ * ```ts
+ * const link = new DataChannelLink(pc.createDataChannel("chat"), handlers);
+ * link.send("hello"); // once handlers.open() has run
+ * ```
+ */
+export class DataChannelLink {
+  isOpen = false;
+  private closed = false;
+  // Blobs must be read before sending; while any is being read, later sends wait behind it.
+  private pendingReads = 0;
+  private sendChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly channel: RTCDataChannel,
+    private readonly handlers: DataChannelHandlers,
+  ) {
+    channel.binaryType = "arraybuffer";
+    channel.onopen = () => this.onChannelOpen();
+    channel.onmessage = (event: MessageEvent) => this.onChannelMessage(event.data);
+    channel.onclose = () => this.onChannelClose();
+    channel.onerror = (event: Event) => this.onChannelError(event);
+    if (channel.readyState === "open") queueMicrotask(() => this.onChannelOpen());
+  }
+
+  /**
+   * Sends one message. Throws `ERR_NOT_CONNECTED` unless open; Blobs are read first,
+   * and anything sent after a Blob waits for it, so order is always kept.
+   */
+  send(data: PeerData): void {
+    if (!this.isOpen) throw new PeerError("ERR_NOT_CONNECTED", "cannot send: the data channel is not open");
+    if (typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+      if (this.pendingReads === 0) {
+        this.sendNow(data);
+        return;
+      }
+    } else if (!isBlob(data)) {
+      throw invalidPayload(data);
+    }
+    this.pendingReads++;
+    const payload = isBlob(data) ? data.arrayBuffer() : data;
+    this.sendChain = this.sendChain.then(async () => {
+      try {
+        const bytes = await payload;
+        if (this.isOpen) this.sendNow(bytes as string | ArrayBuffer | ArrayBufferView);
+      } catch (cause) {
+        this.handlers.error(cause instanceof PeerError ? cause : new PeerError("ERR_DATA_CHANNEL", `could not read Blob to send: ${String(cause)}`, cause));
+      } finally {
+        this.pendingReads--;
+      }
+    });
+  }
+
+  /** Closes the channel and detaches every handler. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.isOpen = false;
+    const { channel } = this;
+    channel.onopen = null;
+    channel.onmessage = null;
+    channel.onclose = null;
+    channel.onerror = null;
+    try {
+      channel.close();
+    } catch {
+      // Already closed by the remote side or the connection: nothing left to release.
+    }
+  }
+
+  private sendNow(data: string | ArrayBuffer | ArrayBufferView): void {
+    try {
+      // The overloads of send() differ per type; one call site keeps this path small.
+      (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(data);
+    } catch (cause) {
+      throw new PeerError("ERR_DATA_CHANNEL", `send failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+    }
+  }
+
+  private onChannelOpen(): void {
+    if (this.isOpen || this.closed) return;
+    this.isOpen = true;
+    this.handlers.open();
+  }
+
+  private onChannelMessage(data: unknown): void {
+    if (typeof data === "string" || data instanceof ArrayBuffer) this.handlers.message(data);
+    else if (ArrayBuffer.isView(data)) this.handlers.message(copyToArrayBuffer(data));
+    else this.handlers.error(new PeerError("ERR_DATA_CHANNEL", `received a message of unexpected type ${Object.prototype.toString.call(data)}`));
+  }
+
+  private onChannelClose(): void {
+    if (this.closed) return;
+    this.isOpen = false;
+    this.handlers.close();
+  }
+
+  private onChannelError(event: Event): void {
+    if (this.closed) return;
+    const detail = (event as Event & { error?: unknown }).error;
+    const message = detail instanceof Error ? detail.message : "unknown error";
+    this.handlers.error(new PeerError("ERR_DATA_CHANNEL", `data channel error: ${message}`, detail ?? event));
+  }
+}
+
+function isBlob(data: unknown): data is Blob {
+  return typeof Blob !== "undefined" && data instanceof Blob;
+}
+
+function invalidPayload(data: unknown): PeerError {
+  const kind = data === null ? "null" : typeof data === "object" ? Object.prototype.toString.call(data) : typeof data;
+  return new PeerError("ERR_DATA_CHANNEL", `send() takes a string, Blob, ArrayBuffer or ArrayBufferView, got ${kind}`);
+}
+
+function copyToArrayBuffer(view: ArrayBufferView): ArrayBuffer {
+  const copy = new Uint8Array(view.byteLength);
+  copy.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return copy.buffer;
+}

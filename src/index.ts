@@ -1,0 +1,14 @@
+/**
+ * rxpeer: a WebRTC peer whose every event is an RxJS Observable, with an
+ * EventEmitter facade compatible with @rtco/peer.
+ */
+import { Peer } from "./peer.js";
+
+export { Peer };
+export default Peer;
+export { PeerError, type PeerErrorCode } from "./errors.js";
+export { linkPeers } from "./link-peers.js";
+export type { PeerOptions, WebRTCImplementation } from "./options.js";
+export type { LogLevel } from "./logger.js";
+export type { PeerEvents, PeerEventName } from "./facade.js";
+export type { PeerData, PeerMessage, SignalData, SimplePeerSignalData, PeerTrackEvent } from "./types.js";

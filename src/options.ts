@@ -1,0 +1,79 @@
+/**
+ * Peer options: their defaults, and finding a WebRTC implementation
+ * (the injected `wrtc`, else the runtime's globals).
+ */
+import { PeerError } from "./errors.js";
+import type { LogLevel } from "./logger.js";
+
+/** A WebRTC implementation: the browser's globals, or a module such as `@roamhq/wrtc` on Node. */
+export interface WebRTCImplementation {
+  RTCPeerConnection: typeof RTCPeerConnection;
+  RTCSessionDescription?: typeof RTCSessionDescription;
+  RTCIceCandidate?: typeof RTCIceCandidate;
+  MediaStream?: typeof MediaStream;
+}
+
+/** Options of a {@link Peer}; every one is optional when constructing. */
+export interface PeerOptions {
+  /** 0 none, 1 errors, 2 +warnings, 3 +info, 4 +debug; printed to `console` with a `[rxpeer]` prefix. Default 1. */
+  debug: LogLevel;
+  /** Create the data channel and start negotiating at once. Default false. */
+  initiator: boolean;
+  /** Passed to `RTCPeerConnection`. No STUN or TURN server unless you give one. */
+  config: RTCConfiguration | undefined;
+  /** Data channel label; random by default. The non-initiator adopts the remote label. */
+  channelName: string;
+  /** `RTCDataChannelInit` for the data channel the initiator creates. Default `{}`. */
+  channelConfig: RTCDataChannelInit;
+  /** A WebRTC implementation, e.g. `@roamhq/wrtc` on Node. Default: the globals. */
+  wrtc: WebRTCImplementation | undefined;
+}
+
+/** Options after defaults are applied, with the WebRTC implementation found. */
+export interface ResolvedOptions extends PeerOptions {
+  wrtc: WebRTCImplementation;
+}
+
+/**
+ * Applies defaults and finds a WebRTC implementation.
+ * Throws `PeerError` `ERR_WEBRTC_SUPPORT` when there is none.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ initiator: true }).channelName; // e.g. "3f9c0a1b2d4e5f60"
+ * ```
+ */
+export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOptions {
+  const wrtc = options.wrtc ?? globalImplementation();
+  if (!wrtc || typeof wrtc.RTCPeerConnection !== "function") {
+    throw new PeerError(
+      "ERR_WEBRTC_SUPPORT",
+      "no WebRTC implementation: this runtime has no RTCPeerConnection; on Node pass one, e.g. new Peer({ wrtc: require('@roamhq/wrtc') })",
+    );
+  }
+  return {
+    debug: options.debug ?? 1,
+    initiator: options.initiator ?? false,
+    config: options.config,
+    channelName: options.channelName ?? randomLabel(),
+    channelConfig: options.channelConfig ?? {},
+    wrtc,
+  };
+}
+
+function globalImplementation(): WebRTCImplementation | undefined {
+  const scope = globalThis as Partial<WebRTCImplementation>;
+  if (typeof scope.RTCPeerConnection !== "function") return undefined;
+  return {
+    RTCPeerConnection: scope.RTCPeerConnection,
+    RTCSessionDescription: scope.RTCSessionDescription,
+    RTCIceCandidate: scope.RTCIceCandidate,
+    MediaStream: scope.MediaStream,
+  };
+}
+
+function randomLabel(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
