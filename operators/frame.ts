@@ -45,7 +45,8 @@ export function frameCount(total: number, stride: number): number {
 
 /**
  * Cuts `bytes` into frames of at most `chunkSize` bytes and hands each to `emit` as it is
- * made, so a consumer that sends at once never holds all frames. Each frame is one
+ * made, so a consumer that sends at once never holds all frames; `emit` returns false to
+ * stop early (the subscriber went away). Each frame is one
  * allocation (header + payload); the payload is copied once, from a view of the input.
  */
 export function writeFrames(
@@ -54,7 +55,7 @@ export function writeFrames(
   stream: number,
   seq: number,
   chunkSize: number,
-  emit: (frame: ArrayBuffer) => void,
+  emit: (frame: ArrayBuffer) => boolean,
 ): void {
   const stride = chunkSize - HEADER_SIZE;
   const total = bytes.byteLength;
@@ -75,7 +76,7 @@ export function writeFrames(
     view.setUint32(24, Math.floor(total / TWO_POW_32));
     view.setUint32(28, total % TWO_POW_32);
     if (length > 0) new Uint8Array(frame, HEADER_SIZE, length).set(bytes.subarray(start, start + length));
-    emit(frame);
+    if (!emit(frame)) return;
   }
 }
 

@@ -301,7 +301,7 @@ export class Peer extends PeerEventEmitter {
   }
 
   private attachChannel(channel: RTCDataChannel): void {
-    this.link = new DataChannelLink(channel, {
+    this.link = new DataChannelLink(channel, this.initiator, {
       open: () => this.onChannelOpen(),
       message: (data) => this.dataSubject.next(data),
       close: () => {

@@ -1,0 +1,97 @@
+/**
+ * The `bufferUntilConnected()` operator: a gate in front of anything that needs an open
+ * connection. Needs only the peer's `connected$`.
+ */
+import { Observable, type MonoTypeOperatorFunction, type Subscription } from "rxjs";
+import { PeerError } from "../src/errors.js";
+
+/** What `bufferUntilConnected` needs of a peer: `connected$` replaying the current state, as `Peer` does. */
+export interface ConnectionState {
+  readonly connected$: Observable<boolean>;
+}
+
+/**
+ * Holds the source's values until `peer` is connected, then emits them in order and
+ * passes every later value straight through.
+ *
+ * <span class="informal">Write to a peer before it has connected without losing anything.</span>
+ *
+ * ```
+ * source:      -a--b-------c--|
+ * connected$:  f-------t----------
+ * result:      --------(ab)c--|
+ * ```
+ *
+ * The gate opens once, at the first `true`, and stays open. If the source completes while
+ * values are held, the output completes right after they are flushed. A source error goes
+ * through at once (held values are dropped). If `connected$` completes before it was ever
+ * `true` (the peer closed first), the output errors with `ERR_PEER_CLOSED`; if it errors,
+ * so does the output. Unsubscribing drops held values and unsubscribes from both.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { fromEvent, map } from "rxjs";
+ * import { bufferUntilConnected } from "rxpeer/operators";
+ *
+ * fromEvent<KeyboardEvent>(input, "keydown")
+ *   .pipe(map((e) => e.key), bufferUntilConnected(peer))
+ *   .subscribe((key) => peer.send(key));
+ * ```
+ *
+ * @see {@link sendTo}, which waits for the connection itself.
+ *
+ * @param peer Anything with `connected$: Observable<boolean>`, such as a `Peer`.
+ * @return A function that returns an Observable of the same values, none before `peer` is connected.
+ */
+export function bufferUntilConnected<T>(peer: ConnectionState): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      let held: T[] | undefined = [];
+      let sourceDone = false;
+
+      const open = (): void => {
+        const values = held;
+        held = undefined;
+        if (values === undefined) return;
+        for (const value of values) {
+          if (subscriber.closed) return;
+          subscriber.next(value);
+        }
+        if (sourceDone) subscriber.complete();
+      };
+
+      let gate: Subscription | undefined;
+      gate = peer.connected$.subscribe({
+        next: (connected) => {
+          if (!connected) return;
+          open();
+          gate?.unsubscribe();
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          if (held !== undefined) subscriber.error(new PeerError("ERR_PEER_CLOSED", "peer closed before it connected"));
+        },
+      });
+      // The gate opened during subscription (connected$ replays): it is no longer needed.
+      if (held === undefined) gate.unsubscribe();
+
+      const subscription = source.subscribe({
+        next: (value) => {
+          if (held === undefined) subscriber.next(value);
+          else held.push(value);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          sourceDone = true;
+          if (held === undefined) subscriber.complete();
+        },
+      });
+
+      return () => {
+        gate?.unsubscribe();
+        subscription.unsubscribe();
+        held = undefined;
+      };
+    });
+}

@@ -1,0 +1,138 @@
+/**
+ * The `chunk()` operator: the sending half of the framing in frame.ts.
+ * Each subscription is one stream with a random id, so several pipelines can share a channel.
+ */
+import { Observable, type OperatorFunction } from "rxjs";
+import { PeerError } from "../src/errors.js";
+import type { PeerData } from "../src/types.js";
+import { DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type FrameKind } from "./frame.js";
+
+export interface ChunkOptions {
+  /** Largest frame in bytes, 32-byte header included. Default 16 KiB; keep it at or under the connection's `sctp.maxMessageSize`. */
+  chunkSize?: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Frames each message (string or binary, any size) into binary frames of at most
+ * `chunkSize` bytes, which {@link dechunk} turns back into the message.
+ *
+ * <span class="informal">Cuts every message into numbered pieces that survive reordering
+ * and interleaving with other `chunk()` pipelines on the same channel.</span>
+ *
+ * ```
+ * source:  --a-------B---|        a = "hi" (2 bytes), B = 40 KiB ArrayBuffer
+ * chunk(): --f-------(ggg)-|      f = 1 frame, g = 3 frames of <= 16 KiB
+ * ```
+ *
+ * Strings are encoded once as UTF-8 (so, as with `RTCDataChannel.send`, a lone surrogate
+ * becomes U+FFFD); binary input is read through a view, never copied before framing;
+ * a Blob is read with `blob.arrayBuffer()`, and values behind it wait, so frames leave in
+ * the order the messages came. Each subscription gets a random 32-bit stream id and numbers
+ * its messages from 0. All frames of one message are emitted synchronously, one after the
+ * other, as they are made: a 64 MiB message becomes 4096 frames at once, so a downstream
+ * `sendTo()` queues what the channel cannot take yet (see its notes on memory).
+ * The format is specified in docs/wire-format.md.
+ *
+ * ## Example
+ *
+ * Send a file and a note to a connected peer.
+ *
+ * ```ts
+ * import { from } from "rxjs";
+ * import { chunk, sendTo } from "rxpeer/operators";
+ *
+ * from([file, "done"]).pipe(chunk(), sendTo(peer)).subscribe((bytes) => console.log(`${bytes} bytes sent`));
+ * ```
+ *
+ * @see {@link dechunk}
+ * @see {@link sendTo}
+ *
+ * @param options `chunkSize`: largest frame in bytes, header included (default 16384, at least 33).
+ * @return A function that returns an Observable of frames, each a fresh ArrayBuffer.
+ */
+export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, ArrayBuffer> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize <= HEADER_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+    throw new RangeError(`chunk(): chunkSize must be an integer from ${HEADER_SIZE + 1} to ${MAX_CHUNK_SIZE}, got ${chunkSize}`);
+  }
+
+  return (source) =>
+    new Observable<ArrayBuffer>((subscriber) => {
+      const stream = randomStreamId();
+      let seq = 0;
+      // Values that arrived while a Blob ahead of them is being read.
+      const waiting: PeerData[] = [];
+      let reading = false;
+      let sourceDone = false;
+      const emit = (frame: ArrayBuffer): boolean => {
+        subscriber.next(frame);
+        return !subscriber.closed;
+      };
+
+      const frameBytes = (bytes: Uint8Array, kind: FrameKind): void => {
+        writeFrames(bytes, kind, stream, seq, chunkSize, emit);
+        seq = (seq + 1) >>> 0;
+      };
+
+      const handle = (value: PeerData): void => {
+        if (typeof value === "string") return frameBytes(encoder.encode(value), KIND_TEXT);
+        if (isArrayBuffer(value)) return frameBytes(new Uint8Array(value), KIND_BINARY);
+        if (ArrayBuffer.isView(value)) return frameBytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength), KIND_BINARY);
+        if (isBlob(value)) {
+          reading = true;
+          value.arrayBuffer().then(
+            (buffer) => {
+              if (subscriber.closed) return;
+              reading = false;
+              frameBytes(new Uint8Array(buffer), KIND_BINARY);
+              drain();
+            },
+            (cause: unknown) => subscriber.error(cause),
+          );
+          return;
+        }
+        subscriber.error(new PeerError("ERR_FRAME_INVALID", `chunk() frames strings, ArrayBuffers, views and Blobs, got ${describe(value)}`));
+      };
+
+      const drain = (): void => {
+        while (!reading && waiting.length > 0 && !subscriber.closed) {
+          const next = waiting.shift();
+          if (next !== undefined) handle(next);
+        }
+        if (!reading && sourceDone) subscriber.complete();
+      };
+
+      const subscription = source.subscribe({
+        next: (value) => {
+          if (reading) waiting.push(value);
+          else handle(value);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          sourceDone = true;
+          if (!reading) subscriber.complete();
+        },
+      });
+      return () => subscription.unsubscribe();
+    });
+}
+
+function randomStreamId(): number {
+  const id = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(id);
+  return id[0] ?? Math.floor(Math.random() * 0x1_0000_0000);
+}
+
+function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  return value instanceof ArrayBuffer || Object.prototype.toString.call(value) === "[object ArrayBuffer]";
+}
+
+function isBlob(value: unknown): value is Blob {
+  return typeof Blob !== "undefined" && value instanceof Blob;
+}
+
+function describe(value: unknown): string {
+  return value === null ? "null" : typeof value === "object" ? Object.prototype.toString.call(value) : typeof value;
+}

@@ -1,0 +1,112 @@
+/**
+ * The `dechunk()` operator: the receiving half of the framing; the state lives in reassembly.ts.
+ */
+import { Observable, type OperatorFunction } from "rxjs";
+import { PeerError } from "../src/errors.js";
+import type { PeerMessage } from "../src/types.js";
+import { Reassembler, type ReassemblyLimits } from "./reassembly.js";
+
+export interface DechunkOptions {
+  /** Largest message accepted, in bytes (default 256 MiB). Checked on each frame's header, before anything is buffered. */
+  maxMessageSize?: number;
+  /** Most messages held at once, incomplete or waiting for an earlier one of their stream (default 64). */
+  maxPendingMessages?: number;
+  /** Most bytes all held messages may declare together (default: `maxMessageSize`). */
+  maxPendingBytes?: number;
+}
+
+/** Default `maxMessageSize`: 256 MiB. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
+/** Default `maxPendingMessages`. */
+export const DEFAULT_MAX_PENDING_MESSAGES = 64;
+
+/**
+ * Reassembles the frames made by {@link chunk} into the original messages: strings as
+ * equal strings, all binary as an ArrayBuffer of the same bytes.
+ *
+ * <span class="informal">The receiving end of `chunk()`: put it on `peer.data$`.</span>
+ *
+ * ```
+ * data$:     --f---g--x-g-g--|      f = the 1 frame of "hi", g = frames of B, x = frame of c
+ * dechunk(): --a-----------B--|     "hi", then the 40 KiB ArrayBuffer B; c waits for B
+ * ```
+ *
+ * Frames are placed by their index into a buffer allocated once, when a message's first
+ * frame arrives, so reassembly survives reordering, and frames of several messages and
+ * several `chunk()` streams may interleave. Messages of one stream come out in the order
+ * they were chunked, even if their frames arrive in another order.
+ *
+ * Errors, which end the output:
+ * - `ERR_FRAME_TOO_LARGE`: a frame declares a message over `maxMessageSize` (checked
+ *   before allocating), or accepting it would hold more than `maxPendingMessages`
+ *   messages or `maxPendingBytes` bytes at once. So a hostile peer can make this operator
+ *   hold at most `maxPendingBytes` of message data (plus one frame's bookkeeping each).
+ * - `ERR_FRAME_INVALID`: a string arrives (frames are binary), bad magic or version,
+ *   index out of range, sizes or counts that disagree, a duplicate frame, a message behind
+ *   its stream (a duplicate, or sent before this subscription: subscribe before the
+ *   sender starts), text that is not UTF-8, or the input completing while a message is
+ *   incomplete.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { dechunk } from "rxpeer/operators";
+ *
+ * peer.data$.pipe(dechunk()).subscribe((message) => {
+ *   if (typeof message === "string") console.log("text", message);
+ *   else console.log("binary", message.byteLength, "bytes");
+ * });
+ * ```
+ *
+ * @see {@link chunk}
+ *
+ * @param options `maxMessageSize` (default 256 MiB), `maxPendingMessages` (default 64),
+ * `maxPendingBytes` (default `maxMessageSize`).
+ * @return A function that returns an Observable of the reassembled messages.
+ */
+export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMessage | ArrayBufferView, PeerMessage> {
+  const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+  const limits: ReassemblyLimits = {
+    maxMessageSize,
+    maxPendingMessages: options.maxPendingMessages ?? DEFAULT_MAX_PENDING_MESSAGES,
+    maxPendingBytes: options.maxPendingBytes ?? maxMessageSize,
+  };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`dechunk(): ${name} must be a positive integer, got ${String(value)}`);
+  }
+
+  return (source) =>
+    new Observable<PeerMessage>((subscriber) => {
+      const reassembler = new Reassembler(limits, (message) => subscriber.next(message));
+      // What throws below is a PeerError from the framing checks: it ends the output.
+      const guard = (work: () => void): void => {
+        try {
+          work();
+        } catch (err) {
+          subscriber.error(err);
+        }
+      };
+      const subscription = source.subscribe({
+        next: (frame) =>
+          guard(() => {
+            if (typeof frame === "string") {
+              throw new PeerError("ERR_FRAME_INVALID", "dechunk() got a string message; chunk() frames are binary");
+            }
+            reassembler.push(toBytes(frame));
+          }),
+        error: (err: unknown) => subscriber.error(err),
+        complete: () =>
+          guard(() => {
+            reassembler.finish();
+            subscriber.complete();
+          }),
+      });
+      return () => subscription.unsubscribe();
+    });
+}
+
+function toBytes(frame: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (ArrayBuffer.isView(frame)) return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (frame instanceof ArrayBuffer || Object.prototype.toString.call(frame) === "[object ArrayBuffer]") return new Uint8Array(frame);
+  throw new PeerError("ERR_FRAME_INVALID", `dechunk() takes binary frames, got ${typeof frame}`);
+}

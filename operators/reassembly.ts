@@ -1,0 +1,182 @@
+/**
+ * Reassembly of chunk() frames into messages, the state behind one `dechunk()`
+ * subscription. Frames are placed by index into a buffer allocated once, when a
+ * message's first frame arrives; messages of one stream are delivered in the order
+ * they were chunked. Everything it holds is bounded by {@link ReassemblyLimits}.
+ */
+import { PeerError } from "../src/errors.js";
+import type { PeerMessage } from "../src/types.js";
+import { HEADER_SIZE, KIND_TEXT, readFrameHeader, type FrameHeader, type FrameKind } from "./frame.js";
+
+export interface ReassemblyLimits {
+  /** Largest message accepted, in bytes. */
+  maxMessageSize: number;
+  /** Most messages held at once: incomplete ones plus complete ones waiting for an earlier one of their stream. */
+  maxPendingMessages: number;
+  /** Most bytes those held messages may declare in total. */
+  maxPendingBytes: number;
+}
+
+/** Idle streams remembered (to keep their order) before the least recently used are forgotten. */
+export const MAX_IDLE_STREAMS = 1024;
+
+/** A message whose frames are still arriving. */
+interface Partial {
+  header: FrameHeader;
+  bytes: Uint8Array;
+  /** One bit per frame index already placed. */
+  placed: Uint32Array;
+  missing: number;
+}
+
+interface Stream {
+  /** Seq of the next message to deliver. */
+  next: number;
+  partial: Map<number, Partial>;
+  /** Complete messages that wait for an earlier one, by seq. */
+  ready: Map<number, { message: PeerMessage; size: number }>;
+}
+
+const HALF_SEQ_SPACE = 0x8000_0000;
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", message);
+
+export class Reassembler {
+  private readonly streams = new Map<number, Stream>();
+  private pendingMessages = 0;
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly limits: ReassemblyLimits,
+    private readonly deliver: (message: PeerMessage) => void,
+  ) {}
+
+  /** Messages held right now (incomplete or waiting for their turn). */
+  get pending(): number {
+    return this.pendingMessages;
+  }
+
+  /** Takes one frame; delivers every message it completes. Throws a `PeerError` on a bad frame. */
+  push(frame: Uint8Array): void {
+    const header = readFrameHeader(frame, this.limits.maxMessageSize);
+    const payload = frame.subarray(HEADER_SIZE);
+    const stream = this.streamOf(header.stream);
+    const ahead = (header.seq - stream.next) >>> 0;
+    if (ahead >= HALF_SEQ_SPACE) {
+      throw invalid(`message ${header.seq} of stream ${header.stream} is behind the stream (next is ${stream.next}): a duplicate, or frames from before dechunk() subscribed`);
+    }
+
+    let partial = stream.partial.get(header.seq);
+    if (partial === undefined) {
+      if (stream.ready.has(header.seq)) throw invalid(`duplicate frame: message ${header.seq} of stream ${header.stream} is already complete`);
+      if (header.count === 1 && ahead === 0) {
+        // The common small message: no buffer of its own, decoded straight from the frame.
+        this.deliverInOrder(stream, decodeMessage(header.kind, payload, true));
+        return;
+      }
+      this.admit(header.total);
+      partial = this.start(header);
+      stream.partial.set(header.seq, partial);
+    } else if (!sameMessage(partial.header, header)) {
+      throw invalid(`frame ${header.index} of message ${header.seq} (stream ${header.stream}) disagrees with earlier frames on kind, size or count`);
+    }
+
+    const word = header.index >>> 5;
+    const bit = 1 << (header.index & 31);
+    const placed = partial.placed[word] ?? 0;
+    if ((placed & bit) !== 0) throw invalid(`duplicate frame ${header.index} of message ${header.seq} (stream ${header.stream})`);
+    partial.placed[word] = placed | bit;
+    partial.bytes.set(payload, header.index * header.stride);
+    if (--partial.missing > 0) return;
+
+    stream.partial.delete(header.seq);
+    const message = decodeMessage(header.kind, partial.bytes, false);
+    if (ahead === 0) {
+      this.release(header.total);
+      this.deliverInOrder(stream, message);
+    } else {
+      stream.ready.set(header.seq, { message, size: header.total });
+    }
+  }
+
+  /** Called when the frames end: throws if a message is still incomplete or waiting. */
+  finish(): void {
+    if (this.pendingMessages > 0) throw invalid(`frames ended with ${this.pendingMessages} message(s) incomplete or missing an earlier message`);
+  }
+
+  private deliverInOrder(stream: Stream, message: PeerMessage): void {
+    this.deliver(message);
+    stream.next = (stream.next + 1) >>> 0;
+    for (let held = stream.ready.get(stream.next); held !== undefined; held = stream.ready.get(stream.next)) {
+      stream.ready.delete(stream.next);
+      this.release(held.size);
+      this.deliver(held.message);
+      stream.next = (stream.next + 1) >>> 0;
+    }
+  }
+
+  private admit(size: number): void {
+    const { maxPendingMessages, maxPendingBytes } = this.limits;
+    if (this.pendingMessages + 1 > maxPendingMessages) {
+      throw new PeerError("ERR_FRAME_TOO_LARGE", `more than ${maxPendingMessages} messages held at once (maxPendingMessages)`);
+    }
+    if (this.pendingBytes + size > maxPendingBytes) {
+      throw new PeerError("ERR_FRAME_TOO_LARGE", `message of ${size} bytes would hold ${this.pendingBytes + size} bytes at once, over maxPendingBytes ${maxPendingBytes}`);
+    }
+    this.pendingMessages++;
+    this.pendingBytes += size;
+  }
+
+  private release(size: number): void {
+    this.pendingMessages--;
+    this.pendingBytes -= size;
+  }
+
+  private start(header: FrameHeader): Partial {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(header.total);
+    } catch (cause) {
+      throw new PeerError("ERR_FRAME_TOO_LARGE", `could not allocate ${header.total} bytes for a message`, cause);
+    }
+    return { header, bytes, placed: new Uint32Array(Math.ceil(header.count / 32)), missing: header.count };
+  }
+
+  /** Finds or creates a stream's state; moves it to the back of the idle-eviction order. */
+  private streamOf(id: number): Stream {
+    let stream = this.streams.get(id);
+    if (stream !== undefined) {
+      this.streams.delete(id);
+    } else {
+      stream = { next: 0, partial: new Map(), ready: new Map() };
+      if (this.streams.size >= MAX_IDLE_STREAMS) this.forgetIdleStreams();
+    }
+    this.streams.set(id, stream);
+    return stream;
+  }
+
+  private forgetIdleStreams(): void {
+    // Streams holding messages are bounded by maxPendingMessages, so idle ones can always go.
+    for (const [id, stream] of this.streams) {
+      if (this.streams.size < MAX_IDLE_STREAMS) return;
+      if (stream.partial.size === 0 && stream.ready.size === 0) this.streams.delete(id);
+    }
+  }
+}
+
+function sameMessage(a: FrameHeader, b: FrameHeader): boolean {
+  return a.kind === b.kind && a.total === b.total && a.count === b.count && a.stride === b.stride;
+}
+
+/** Text is decoded (strict UTF-8); binary becomes an ArrayBuffer of exactly its bytes, copied only when it is a view into a frame. */
+function decodeMessage(kind: FrameKind, bytes: Uint8Array, borrowed: boolean): PeerMessage {
+  if (kind === KIND_TEXT) {
+    try {
+      return decoder.decode(bytes);
+    } catch (cause) {
+      throw new PeerError("ERR_FRAME_INVALID", "text message is not valid UTF-8", cause);
+    }
+  }
+  if (!borrowed && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer;
+}

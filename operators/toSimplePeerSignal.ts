@@ -1,0 +1,34 @@
+/**
+ * The `toSimplePeerSignal()` operator: signals for a simple-peer on the other side.
+ */
+import { map, type OperatorFunction } from "rxjs";
+import { toSimplePeerFormat } from "../src/signal-format.js";
+import type { SignalData, SimplePeerSignalData } from "../src/types.js";
+
+/**
+ * Converts each signal from rxpeer's format (`{ type: "sdp" | "candidate", data }`) to
+ * simple-peer's (`{ type: "offer", sdp }`, `{ type: "candidate", candidate }`).
+ *
+ * <span class="informal">Lets an rxpeer talk to a simple-peer through the same signaling.</span>
+ *
+ * ```
+ * signal$:              --{type:"sdp",data:{type:"offer",sdp}}--{type:"candidate",data:c}--
+ * toSimplePeerSignal(): --{type:"offer",sdp}--------------------{type:"candidate",candidate:c}--
+ * ```
+ *
+ * The other direction needs no operator: `peer.signal()` accepts either format.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { toSimplePeerSignal } from "rxpeer/operators";
+ *
+ * peer.signal$.pipe(toSimplePeerSignal()).subscribe((signal) => socket.send(JSON.stringify(signal)));
+ * socket.onmessage = (event) => peer.signal(event.data); // simple-peer's signals, as they come
+ * ```
+ *
+ * @return A function that returns an Observable of signals in simple-peer's format.
+ */
+export function toSimplePeerSignal(): OperatorFunction<SignalData, SimplePeerSignalData> {
+  return map(toSimplePeerFormat);
+}

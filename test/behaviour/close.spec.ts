@@ -1,0 +1,68 @@
+// Destroying peers: what each side sees, and that nothing stays open.
+import { expect } from "chai";
+import { firstValueFrom, lastValueFrom, toArray, merge, map } from "rxjs";
+import { PeerError, type Peer } from "../../src/index.js";
+import { connectedPair, makePeer } from "../support/peers.js";
+
+function completes(peer: Peer): Promise<string[]> {
+  const names = ["signal$", "connect$", "data$", "close$", "error$", "stream$", "removestream$", "track$", "removetrack$", "connected$", "connectionState$"] as const;
+  return Promise.all(names.map((name) => lastValueFrom((peer[name] as import("rxjs").Observable<unknown>).pipe(toArray(), map(() => name)))));
+}
+
+describe("destroy", () => {
+  it("emits close$ once, completes every observable, and is idempotent", async () => {
+    const { a } = await connectedPair();
+    const closes = firstValueFrom(a.close$.pipe(toArray()));
+    const allComplete = completes(a);
+    a.destroy();
+    a.destroy();
+    expect(await closes).to.have.length(1);
+    expect(await allComplete).to.have.length(11);
+    expect(a.destroyed).to.equal(true);
+    expect(a.ready).to.equal(false);
+    expect(await firstValueFrom(a.connected$, { defaultValue: "none" })).to.equal("none");
+  });
+
+  it("closes the remote side too, which then completes everything", async () => {
+    const { a, b } = await connectedPair();
+    const remoteClosed = firstValueFrom(b.close$);
+    const remoteComplete = completes(b);
+    a.destroy();
+    await remoteClosed;
+    await remoteComplete;
+    expect(b.destroyed).to.equal(true);
+    expect(b.connection.connectionState).to.equal("closed");
+  });
+
+  it("closes the connection and channel it owned", async () => {
+    const { a } = await connectedPair();
+    const channel = a.channel!;
+    a.destroy();
+    expect(a.connection.connectionState).to.equal("closed");
+    expect(["closing", "closed"]).to.include(channel.readyState);
+  });
+
+  it("throws ERR_NOT_CONNECTED when sending after close", async () => {
+    const { a, b } = await connectedPair();
+    a.destroy();
+    expect(() => a.send("late")).to.throw(PeerError).with.property("code", "ERR_NOT_CONNECTED");
+    await firstValueFrom(b.close$);
+    expect(() => b.send("late")).to.throw(PeerError).with.property("code", "ERR_NOT_CONNECTED");
+  });
+
+  it("can be destroyed before it ever connected, and ignores later signals", async () => {
+    const a = makePeer({ initiator: true });
+    const errors = firstValueFrom(a.error$.pipe(toArray()));
+    a.destroy();
+    await a.signal({ type: "sdp", data: { type: "answer", sdp: "v=0\r\n" } });
+    expect(await errors).to.deep.equal([]);
+    expect(a.destroyed).to.equal(true);
+  });
+
+  it("completes observables subscribed after destroy at once, replaying nothing", async () => {
+    const a = makePeer();
+    a.destroy();
+    const values = await lastValueFrom(merge(a.data$, a.close$, a.connect$).pipe(toArray()));
+    expect(values).to.deep.equal([]);
+  });
+});
