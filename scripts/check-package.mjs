@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Checks the built package the way users load it: both entry points, in ESM and CJS.
+import { createRequire } from "node:module";
+import assert from "node:assert/strict";
+
+const require = createRequire(import.meta.url);
+const esm = await import("rxpeer");
+const cjs = require("rxpeer");
+for (const [name, mod] of [["esm", esm], ["cjs", cjs]]) {
+  assert.equal(typeof mod.Peer, "function", `${name}: Peer`);
+  assert.equal(mod.default, mod.Peer, `${name}: default export is Peer`);
+  assert.equal(typeof mod.PeerError, "function", `${name}: PeerError`);
+  assert.equal(typeof mod.linkPeers, "function", `${name}: linkPeers`);
+}
+const operatorsEsm = await import("rxpeer/operators");
+const operatorsCjs = require("rxpeer/operators");
+for (const name of ["chunk", "dechunk", "sendTo", "bufferUntilConnected", "retryBackoff", "serialize", "deserialize", "toSimplePeerSignal", "connectSignaling"]) {
+  assert.equal(typeof operatorsEsm[name], "function", `esm operators: ${name}`);
+  assert.equal(typeof operatorsCjs[name], "function", `cjs operators: ${name}`);
+}
+console.log("package: rxpeer and rxpeer/operators load as ESM and CJS");
