@@ -31,7 +31,10 @@ suites.push({
   name: "node",
   status: vitestStatus,
   passed: vitest?.numPassedTests ?? 0,
-  failed: (vitest?.numFailedTests ?? 0) + (vitest ? vitest.numFailedTestSuites ?? 0 : 1),
+  // A file that fails to load has no test results of its own: count it as one failure.
+  failed: vitest
+    ? vitest.numFailedTests + vitest.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length
+    : 1,
 });
 
 const karmaStatus = chromium

@@ -4,7 +4,7 @@
  * Observable. The EventEmitter facade it extends is derived from those.
  */
 import { BehaviorSubject, Observable, Subject, distinctUntilChanged } from "rxjs";
-import { DataChannelLink } from "./data-channel.js";
+import { DataChannelLink, HANDSHAKE_PROTOCOL } from "./data-channel.js";
 import { PeerError } from "./errors.js";
 import { PeerEventEmitter, type PeerEventName, type PeerEventSources } from "./facade.js";
 import { HeldSubject } from "./held-subject.js";
@@ -115,7 +115,8 @@ export class Peer extends PeerEventEmitter {
     });
     this.pc.onconnectionstatechange = () => this.onConnectionStateChange();
     if (this.initiator) {
-      this.attachChannel(this.pc.createDataChannel(this.options.channelName, this.options.channelConfig));
+      const channelConfig = { protocol: HANDSHAKE_PROTOCOL, ...this.options.channelConfig };
+      this.attachChannel(this.pc.createDataChannel(this.options.channelName, channelConfig));
     } else {
       this.pc.ondatachannel = (event: RTCDataChannelEvent) => this.onDataChannel(event.channel);
     }
