@@ -8,6 +8,7 @@ import { DataChannelLink, HANDSHAKE_PROTOCOL } from "./data-channel.js";
 import { PeerError } from "./errors.js";
 import { PeerEventEmitter, type PeerEventName, type PeerEventSources } from "./facade.js";
 import { HeldSubject } from "./held-subject.js";
+import { iceRecovery, type IceRecoveryAction } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
 import { LocalMedia, RemoteMedia } from "./media.js";
 import { Negotiation } from "./negotiation.js";
@@ -75,7 +76,6 @@ export class Peer extends PeerEventEmitter {
   private readonly localMedia: LocalMedia;
   private readonly remoteMedia: RemoteMedia;
   private link: DataChannelLink | undefined;
-  private iceRestarted = false;
   private isDestroyed = false;
 
   /**
@@ -114,6 +114,7 @@ export class Peer extends PeerEventEmitter {
       log: this.log,
     });
     this.pc.onconnectionstatechange = () => this.onConnectionStateChange();
+    this.connectionStateSubject.pipe(iceRecovery()).subscribe((action) => this.onConnectionFailed(action));
     if (this.initiator) {
       const channelConfig = { protocol: HANDSHAKE_PROTOCOL, ...this.options.channelConfig };
       this.attachChannel(this.pc.createDataChannel(this.options.channelName, channelConfig));
@@ -323,18 +324,16 @@ export class Peer extends PeerEventEmitter {
     const state = this.pc.connectionState;
     this.log.debug("connection state", state);
     this.connectionStateSubject.next(state);
-    if (state === "failed") this.onConnectionFailed();
-    else if (state === "closed") this.close(undefined);
+    if (state === "closed") this.close(undefined);
   }
 
-  private onConnectionFailed(): void {
-    if (!this.iceRestarted) {
-      this.iceRestarted = true;
-      this.log.warn("connection failed: restarting ICE once");
+  private onConnectionFailed(action: IceRecoveryAction): void {
+    if (action === "restart") {
+      this.log.warn("connection failed: restarting ICE");
       void this.negotiation.restartIce();
-      return;
+    } else {
+      this.close(new PeerError("ERR_CONNECTION_FAILURE", "the connection failed and an ICE restart did not recover it"));
     }
-    this.close(new PeerError("ERR_CONNECTION_FAILURE", "the connection failed and an ICE restart did not recover it"));
   }
 
   private reportError(error: PeerError): void {
