@@ -34,6 +34,17 @@ describe("destroy", () => {
     expect(b.connection.connectionState).to.equal("closed");
   });
 
+  it("reports no error on either side when one side destroys", async () => {
+    const { a, b } = await connectedPair();
+    const errors: unknown[] = [];
+    a.error$.subscribe((error) => errors.push(error));
+    b.error$.subscribe((error) => errors.push(error));
+    const remoteClosed = firstValueFrom(b.close$);
+    a.destroy();
+    await remoteClosed;
+    expect(errors).to.deep.equal([]);
+  });
+
   it("closes the connection and channel it owned", async () => {
     const { a } = await connectedPair();
     const channel = a.channel!;
