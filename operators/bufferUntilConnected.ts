@@ -28,15 +28,20 @@ export interface ConnectionState {
  * `true` (the peer closed first), the output errors with `ERR_PEER_CLOSED`; if it errors,
  * so does the output. Unsubscribing drops held values and unsubscribes from both.
  *
- * ## Example
- *
+ * @example
+ * Write before the connection exists; the message goes out once it does.
  * ```ts
- * import { fromEvent, map } from "rxjs";
+ * import { Subject } from "rxjs";
+ * import Peer, { linkPeers } from "rxpeer";
  * import { bufferUntilConnected } from "rxpeer/operators";
  *
- * fromEvent<KeyboardEvent>(input, "keydown")
- *   .pipe(map((e) => e.key), bufferUntilConnected(peer))
- *   .subscribe((key) => peer.send(key));
+ * const alice = new Peer({ initiator: true }); // on Node: new Peer({ initiator: true, wrtc })
+ * const bob = new Peer();
+ * const outbox = new Subject<string>();
+ * outbox.pipe(bufferUntilConnected(alice)).subscribe((text) => alice.send(text));
+ * outbox.next("written before the connection");
+ * bob.data$.subscribe((text) => console.log("bob got:", text)); // bob got: written before the connection
+ * linkPeers(alice, bob);
  * ```
  *
  * @see {@link sendTo}, which waits for the connection itself.

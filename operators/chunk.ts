@@ -31,19 +31,19 @@ const encoder = new TextEncoder();
  * a Blob is read with `blob.arrayBuffer()`, and values behind it wait, so frames leave in
  * the order the messages came. Each subscription gets a random 32-bit stream id and numbers
  * its messages from 0. All frames of one message are emitted synchronously, one after the
- * other, as they are made: a 64 MiB message becomes 4096 frames at once, so a downstream
+ * other, as they are made: a 64 MiB message becomes about 4100 frames at once, so a downstream
  * `sendTo()` queues what the channel cannot take yet (see its notes on memory).
  * The format is specified in docs/wire-format.md.
  *
- * ## Example
- *
- * Send a file and a note to a connected peer.
- *
+ * @example
+ * Frame a short string and a 40,000-byte array, then reassemble them.
  * ```ts
- * import { from } from "rxjs";
- * import { chunk, sendTo } from "rxpeer/operators";
+ * import { of } from "rxjs";
+ * import { chunk, dechunk } from "rxpeer/operators";
  *
- * from([file, "done"]).pipe(chunk(), sendTo(peer)).subscribe((bytes) => console.log(`${bytes} bytes sent`));
+ * const frames$ = of("héllo", new Uint8Array(40_000)).pipe(chunk());
+ * frames$.subscribe((frame) => console.log(frame.byteLength)); // 38, 16384, 16384, 7328
+ * frames$.pipe(dechunk()).subscribe((message) => console.log(message)); // "héllo", ArrayBuffer(40000)
  * ```
  *
  * @see {@link dechunk}

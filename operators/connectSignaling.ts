@@ -40,16 +40,17 @@ export interface ConnectSignalingOptions {
  * completes (the peer closed), or when the channel completes or errors (`onError` is told).
  * Unsubscribing a `webSocket()` subject's last subscriber closes its socket.
  *
- * ## Example
- *
+ * @example
+ * Signal through a WebSocket relay (one that forwards each message to the other client).
  * ```ts
  * import { webSocket } from "rxjs/webSocket";
  * import Peer from "rxpeer";
  * import { connectSignaling } from "rxpeer/operators";
  *
  * const peer = new Peer({ initiator: location.hash === "#host" });
- * const wiring = connectSignaling(peer, webSocket("wss://signal.example/room/42"));
- * peer.connect$.subscribe(() => wiring.unsubscribe()); // signaling no longer needed
+ * const wiring = connectSignaling(peer, webSocket("wss://signal.example/room/42"), { onError: console.error });
+ * peer.connect$.subscribe(() => console.log("connected"));
+ * peer.close$.subscribe(() => wiring.unsubscribe());
  * ```
  *
  * @param peer The peer to signal, such as a `Peer`.

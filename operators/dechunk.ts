@@ -27,8 +27,8 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 64;
  * <span class="informal">The receiving end of `chunk()`: put it on `peer.data$`.</span>
  *
  * ```
- * data$:     --f---g--x-g-g--|      f = the 1 frame of "hi", g = frames of B, x = frame of c
- * dechunk(): --a-----------B--|     "hi", then the 40 KiB ArrayBuffer B; c waits for B
+ * data$:     --f---g--h-g-g--|     f: the frame of "hi"; g: B's 3 frames; h: the frame of c, sent after B
+ * dechunk(): --a-----------(Bc)|   c completes first but waits for B: a stream keeps its order
  * ```
  *
  * Frames are placed by their index into a buffer allocated once, when a message's first
@@ -47,15 +47,21 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 64;
  *   sender starts), text that is not UTF-8, or the input completing while a message is
  *   incomplete.
  *
- * ## Example
- *
+ * @example
+ * Receive what `chunk()` + `sendTo()` send from another peer (two peers in one page here).
  * ```ts
- * import { dechunk } from "rxpeer/operators";
+ * import { of } from "rxjs";
+ * import Peer, { linkPeers } from "rxpeer";
+ * import { chunk, dechunk, sendTo } from "rxpeer/operators";
  *
- * peer.data$.pipe(dechunk()).subscribe((message) => {
- *   if (typeof message === "string") console.log("text", message);
- *   else console.log("binary", message.byteLength, "bytes");
+ * const alice = new Peer({ initiator: true }); // on Node: new Peer({ initiator: true, wrtc })
+ * const bob = new Peer();
+ * linkPeers(alice, bob);
+ * bob.data$.pipe(dechunk()).subscribe((message) => {
+ *   if (typeof message === "string") console.log("text:", message); // text: done ✓
+ *   else console.log("binary:", message.byteLength, "bytes"); // binary: 1048576 bytes
  * });
+ * of(new Uint8Array(1024 * 1024), "done ✓").pipe(chunk(), sendTo(alice)).subscribe();
  * ```
  *
  * @see {@link chunk}

@@ -19,12 +19,14 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * A message that is not JSON, or binary that is not UTF-8, errors the output with
  * `ERR_FRAME_INVALID` (the text's start is in the message, the parser's error in `cause`).
  *
- * ## Example
- *
+ * @example
  * ```ts
+ * import { of } from "rxjs";
  * import { deserialize } from "rxpeer/operators";
  *
- * peer.data$.pipe(deserialize()).subscribe((message) => console.log("got", message));
+ * of('{"type":"move","x":3}', new TextEncoder().encode("[1,2]").buffer)
+ *   .pipe(deserialize())
+ *   .subscribe((value) => console.log(value)); // { type: "move", x: 3 }, then [1, 2]
  * ```
  *
  * @see {@link serialize}

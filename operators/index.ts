@@ -1,10 +1,12 @@
 /**
  * `rxpeer/operators`: pipeline operators for rxpeer peers. One operator per file;
  * this file only re-exports them.
+ *
+ * @packageDocumentation
  */
 export { chunk, type ChunkOptions } from "./chunk.js";
 export { dechunk, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_PENDING_MESSAGES, type DechunkOptions } from "./dechunk.js";
-export { sendTo, DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, type SendChannel, type SendTarget, type SendToOptions } from "./sendTo.js";
+export { sendTo, DEFAULT_HIGH_WATER_MARK, DEFAULT_POLLED_HIGH_WATER_MARK, type SendChannel, type SendTarget, type SendToOptions } from "./sendTo.js";
 export { bufferUntilConnected, type ConnectionState } from "./bufferUntilConnected.js";
 export { retryBackoff, type RetryBackoffOptions } from "./retryBackoff.js";
 export { serialize } from "./serialize.js";

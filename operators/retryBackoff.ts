@@ -37,17 +37,17 @@ export interface RetryBackoffOptions {
  * delay, never shorter than `(1 - jitter)` of it. After `maxRetries` retries the next error
  * is passed on. With `resetOnSuccess`, a value from the source resets n to 1.
  *
- * ## Example
- *
- * Reconnect to a signaling server, waiting 0.5 s, 1 s, 2 s, ... up to 10 s between tries.
- *
+ * @example
+ * Retry a failing call after about 100 ms, then 200 ms (each up to 20% shorter).
  * ```ts
- * import { webSocket } from "rxjs/webSocket";
+ * import { defer, of, throwError } from "rxjs";
  * import { retryBackoff } from "rxpeer/operators";
  *
- * webSocket("wss://signal.example/room/42")
- *   .pipe(retryBackoff({ initialDelay: 500, maxDelay: 10_000, jitter: 0.2, resetOnSuccess: true }))
- *   .subscribe((message) => console.log(message));
+ * let attempts = 0;
+ * defer(() => (++attempts < 3 ? throwError(() => new Error("busy")) : of(`ok after ${attempts} tries`)))
+ *   .pipe(retryBackoff({ initialDelay: 100, maxDelay: 1000, jitter: 0.2 }))
+ *   .subscribe((result) => console.log(result)); // ok after 3 tries
+ * // For a signaling socket: webSocket(url).pipe(retryBackoff({ initialDelay: 500, resetOnSuccess: true }))
  * ```
  *
  * @see {@link https://rxjs.dev/api/operators/retry retry}

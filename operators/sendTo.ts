@@ -27,16 +27,26 @@ export interface SendTarget {
 }
 
 export interface SendToOptions {
-  /** Stop handing messages to the channel once this many bytes are queued in it (default 1 MiB). */
+  /**
+   * Stop handing messages to the channel once this many bytes are queued in it. Default:
+   * 64 KiB where the channel fires `bufferedamountlow` (browsers), 1 MiB where it must be
+   * polled (@roamhq/wrtc): the fastest of those measured on each (see the defaults below).
+   */
   highWaterMark?: number;
-  /** Once stopped, go on when the queue is down to this many bytes (default 256 KiB, and at most `highWaterMark`). */
+  /** Once stopped, go on when the queue is down to this many bytes (default: a quarter of `highWaterMark`). */
   lowWaterMark?: number;
 }
 
-/** Default high-water mark: see docs/wire-format.md, "Backpressure", for the measurements behind it. */
-export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
-/** Default low-water mark. */
-export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
+// Defaults, measured with bench/sendTo-watermarks.ts (chunk() frames of 16 KiB, two peers in
+// one process, 2-core VM, medians of 3-4 runs, low = high / 4):
+//   Chromium 156, 32 MiB:  32 KiB 20.7, 64 KiB 22.3, 128 KiB 18.6, 256 KiB 18.2, 1 MiB 16.5, 4 MiB 17.5 MiB/s
+//   @roamhq/wrtc, 64 MiB:  64 KiB 51.6, 256 KiB 50.2, 1 MiB 56.0, 4 MiB 53.0, 12 MiB 52 MiB/s (one run at 8)
+// Chromium is CPU-bound here, so a shallow queue wins; on Node the deeper queue rides out polling gaps.
+
+/** Default high-water mark where the channel fires `bufferedamountlow` (browsers). */
+export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+/** Default high-water mark where `bufferedAmount` must be polled (@roamhq/wrtc). */
+export const DEFAULT_POLLED_HIGH_WATER_MARK = 1024 * 1024;
 /** Polling period while waiting for the queue to drain, where `bufferedamountlow` never fires. */
 const POLL_MS = 1;
 /** Polling period as a fallback where the event fires. */
@@ -50,9 +60,9 @@ const FALLBACK_POLL_MS = 20;
  * (usually after {@link chunk}) and subscribe.</span>
  *
  * ```
- * source:     -a-b-c------------|         a, b, c: 16 KiB each
+ * source:     -a-b-c------------|         a, b, c: 16 KiB each; highWaterMark 32 KiB
  * connected$: f----t-------------
- * sendTo():   -----x-y-------z--|         x = 16384, y = 32768, z = 49152 (c waited for the queue to drain)
+ * sendTo():   -----(xy)----z----|         x = 16384, y = 32768; z = 49152 once the queue has drained
  * ```
  *
  * Values are sent in order. Before the peer is connected (and while `connected$` is false)
@@ -70,21 +80,29 @@ const FALLBACK_POLL_MS = 20;
  * that, and passes a source error on at once, dropping what is still waiting.
  * Unsubscribing stops sending and drops what waits.
  *
+ * Each `sendTo` keeps its own estimate, so N of them on one channel may queue up to
+ * N × `highWaterMark` together (well under the 16 MiB where runtimes overflow, at the defaults).
+ *
  * Memory: RxJS sources push, so values that arrive faster than the channel drains wait in
  * this operator's queue; `sendTo` never reads ahead of it but cannot slow a source down.
  * A source that produces on demand (e.g. one value per emitted total, via a Subject) keeps
  * memory flat; `chunk()` of one large message queues its frames here (about its size again).
  *
- * ## Example
- *
+ * @example
+ * Send 10 MiB to a peer (two peers in one page here), with progress.
  * ```ts
- * import { from } from "rxjs";
- * import { chunk, sendTo } from "rxpeer/operators";
+ * import { of } from "rxjs";
+ * import Peer, { linkPeers } from "rxpeer";
+ * import { chunk, dechunk, sendTo } from "rxpeer/operators";
  *
- * from([file]).pipe(chunk(), sendTo(peer)).subscribe({
- *   next: (bytes) => progress.value = bytes,
- *   complete: () => console.log("sent"),
- *   error: (err) => console.error(err.code), // e.g. ERR_PEER_CLOSED
+ * const alice = new Peer({ initiator: true }); // on Node: new Peer({ initiator: true, wrtc })
+ * const bob = new Peer();
+ * linkPeers(alice, bob);
+ * bob.data$.pipe(dechunk()).subscribe((file) => console.log("bob got", file)); // bob got ArrayBuffer(10485760)
+ * of(new Uint8Array(10 * 1024 * 1024)).pipe(chunk(), sendTo(alice)).subscribe({
+ *   next: (bytes) => console.log(`${bytes} bytes sent`), // ... 10506304 bytes sent (frames include their headers)
+ *   complete: () => console.log("all handed to the channel"),
+ *   error: (err) => console.error(err.code), // ERR_PEER_CLOSED if alice closes first
  * });
  * ```
  *
@@ -92,14 +110,24 @@ const FALLBACK_POLL_MS = 20;
  * @see {@link bufferUntilConnected}
  *
  * @param peer Where to send: a `Peer` (or anything with its `connected$`, `close$`, `destroyed`, `send`, `channel`).
- * @param options `highWaterMark` (default 1 MiB) and `lowWaterMark` (default 256 KiB), in bytes.
+ * @param options `highWaterMark` (default 64 KiB in browsers, 1 MiB on @roamhq/wrtc) and
+ * `lowWaterMark` (default a quarter of it), in bytes.
  * @return A function that returns an Observable of the running total of bytes sent.
  */
 export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorFunction<PeerData, number> {
-  const high = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-  const low = options.lowWaterMark ?? Math.min(DEFAULT_LOW_WATER_MARK, high);
-  if (!(Number.isFinite(high) && high >= 0)) throw new RangeError(`sendTo(): highWaterMark must be a number >= 0, got ${high}`);
-  if (!(Number.isFinite(low) && low >= 0 && low <= high)) throw new RangeError(`sendTo(): lowWaterMark must be from 0 to highWaterMark (${high}), got ${low}`);
+  const { highWaterMark, lowWaterMark } = options;
+  if (highWaterMark !== undefined && !(Number.isFinite(highWaterMark) && highWaterMark >= 0)) {
+    throw new RangeError(`sendTo(): highWaterMark must be a number >= 0, got ${highWaterMark}`);
+  }
+  if (lowWaterMark !== undefined && !(Number.isFinite(lowWaterMark) && lowWaterMark >= 0 && lowWaterMark <= (highWaterMark ?? Infinity))) {
+    throw new RangeError(`sendTo(): lowWaterMark must be from 0 to highWaterMark, got ${lowWaterMark}`);
+  }
+  /** The watermarks for a channel: what was given, else the measured default for how it reports draining. */
+  const watermarks = (channel: SendChannel): { high: number; low: number } => {
+    const fallback = "bufferedAmountLowThreshold" in channel ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
+    const high = highWaterMark ?? Math.max(fallback, lowWaterMark ?? 0);
+    return { high, low: lowWaterMark ?? Math.floor(high / 4) };
+  };
 
   return (source) =>
     new Observable<number>((subscriber) => {
@@ -113,6 +141,8 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
       let total = 0;
       let budget = 0; // bytes that may still go before bufferedAmount must be read again
       let endWait: (() => void) | undefined;
+      let marks: { high: number; low: number } | undefined;
+      let limit: number | undefined; // the connection's sctp.maxMessageSize, 0 if unknown
 
       const closed = (): void => subscriber.error(new PeerError("ERR_PEER_CLOSED", `peer closed with ${queue.length - head} value(s) not sent`));
 
@@ -125,7 +155,8 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
             if (value === undefined) break;
             if (isBlob(value)) return readBlob(value);
             const size = byteSize(value);
-            const limit = peer.connection?.sctp?.maxMessageSize ?? 0;
+            // Read once: on @roamhq/wrtc every getter of the connection is a slow native call.
+            limit ??= peer.connection?.sctp?.maxMessageSize ?? 0;
             if (limit > 0 && size > limit) {
               return subscriber.error(new PeerError("ERR_FRAME_TOO_LARGE", `message of ${size} bytes is over the connection's maxMessageSize ${limit}: pipe it through chunk() first`));
             }
@@ -152,6 +183,8 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
       const refillBudget = (): boolean => {
         const channel = peer.channel;
         if (channel === undefined) return true; // nothing to measure: send as the peer allows
+        marks ??= watermarks(channel);
+        const { high, low } = marks;
         const buffered = channel.bufferedAmount;
         // Hysteresis: going on only from at or below `low` earns at least high - low bytes
         // per read, where going on whenever one message fits would read once per message.
@@ -159,11 +192,11 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
           budget = high - buffered;
           return true;
         }
-        waitForDrain(channel);
+        waitForDrain(channel, low);
         return false;
       };
 
-      const waitForDrain = (channel: SendChannel): void => {
+      const waitForDrain = (channel: SendChannel, low: number): void => {
         blocked = true;
         const hasEvent = "bufferedAmountLowThreshold" in channel;
         let timer: ReturnType<typeof setTimeout> | undefined;

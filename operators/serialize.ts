@@ -17,13 +17,13 @@ import { PeerError } from "../src/errors.js";
  * A value JSON cannot carry (`undefined`, a function, a symbol, a BigInt, a cycle) errors
  * the output with `ERR_FRAME_INVALID`, rather than sending something that will not parse.
  *
- * ## Example
- *
+ * @example
  * ```ts
  * import { of } from "rxjs";
- * import { serialize, sendTo } from "rxpeer/operators";
+ * import { serialize } from "rxpeer/operators";
  *
- * of({ type: "move", x: 3, y: 4 }).pipe(serialize(), sendTo(peer)).subscribe();
+ * of({ type: "move", x: 3, y: 4 }).pipe(serialize()).subscribe((json) => console.log(json)); // {"type":"move","x":3,"y":4}
+ * // Over a peer: moves$.pipe(serialize(), sendTo(alice)); bob.data$.pipe(deserialize())
  * ```
  *
  * @see {@link deserialize}

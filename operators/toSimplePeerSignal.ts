@@ -18,13 +18,14 @@ import type { SignalData, SimplePeerSignalData } from "../src/types.js";
  *
  * The other direction needs no operator: `peer.signal()` accepts either format.
  *
- * ## Example
- *
+ * @example
  * ```ts
+ * import Peer from "rxpeer";
  * import { toSimplePeerSignal } from "rxpeer/operators";
  *
- * peer.signal$.pipe(toSimplePeerSignal()).subscribe((signal) => socket.send(JSON.stringify(signal)));
- * socket.onmessage = (event) => peer.signal(event.data); // simple-peer's signals, as they come
+ * const peer = new Peer({ initiator: true }); // on Node: new Peer({ initiator: true, wrtc })
+ * peer.signal$.pipe(toSimplePeerSignal()).subscribe((signal) => console.log(signal.type)); // offer, then candidate...
+ * // Incoming simple-peer signals need no conversion: peer.signal(signal) accepts both formats.
  * ```
  *
  * @return A function that returns an Observable of signals in simple-peer's format.
