@@ -1,6 +1,8 @@
 /**
  * rxpeer: a WebRTC peer whose every event is an RxJS Observable, with an
  * EventEmitter facade compatible with @rtco/peer.
+ *
+ * @packageDocumentation
  */
 import { Peer } from "./peer.js";
 

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// Size budget of the built package, measured the way an app's bundler sees it:
+// `import ... from "rxpeer"` resolved through package.json exports (so run `npm run build`
+// first), bundled by esbuild, minified, rxjs left external, then gzipped at level 9.
+//   1. The core entry must stay at or under BUDGET bytes.
+//   2. Each export of `rxpeer/operators`, imported alone, must bring in code from no file
+//      but its own and the files it imports (never another operator, never the Peer).
+//      Which source file produced which output is read back from the bundle's source map,
+//      which esbuild composes through dist's own maps down to src/ and operators/.
+import { build } from "esbuild";
+import { existsSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BUDGET = 6 * 1024;
+let failed = false;
+const fail = (message) => {
+  failed = true;
+  console.error(`size: FAIL ${message}`);
+};
+
+if (!existsSync(resolve(root, "dist/index.js"))) {
+  console.error("size: dist/ is missing: run `npm run build` first");
+  process.exit(1);
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
+
+// 1. The core entry.
+const core = await bundle(`export * from "rxpeer"; export { default } from "rxpeer";`);
+console.log(`size: rxpeer core ${kib(core.gzip)} min+gzip (budget ${kib(BUDGET)}; ${core.minified} B minified)`);
+if (core.gzip > BUDGET) {
+  fail(`the core entry is ${core.gzip - BUDGET} B over its ${BUDGET} B budget`);
+  const largest = [...core.code].map(([file, pieces]) => [file, pieces.join("").length]).sort((a, b) => b[1] - a[1]).slice(0, 6);
+  console.error(`size: largest contributors (unminified whitespace): ${largest.map(([file, size]) => `${file} ${size} B`).join(", ")}`);
+}
+
+// 2. Operators tree-shake.
+const graph = await importGraph("operators/index.ts");
+const operators = await import("rxpeer/operators");
+const names = Object.keys(operators).filter((name) => typeof operators[name] === "function");
+for (const name of names) {
+  const own = `operators/${name}.ts`;
+  if (!graph.has(own)) {
+    fail(`${name}: no file ${own} (operators live one per file, named after them)`);
+    continue;
+  }
+  const needed = reachable(graph, own);
+  const { gzip, code } = await bundle(`export { ${name} } from "rxpeer/operators";`);
+  if (!code.has(own)) fail(`${name}: ${own} is not in its own bundle`);
+  const leaks = [...code].filter(([file, pieces]) => !needed.has(file) && !onlyConstants(pieces));
+  for (const [file, pieces] of leaks) fail(`importing ${name} alone also pulls ${file}: ${pieces.join(" ").slice(0, 160)}`);
+  const parts = [...code.keys()].filter((file) => needed.has(file));
+  console.log(`size: rxpeer/operators { ${name} } alone ${kib(gzip)} min+gzip, from ${parts.join(", ")}`);
+}
+
+if (failed) process.exit(1);
+console.log(`size: ok (core within budget; ${names.length} exports of rxpeer/operators tree-shake one by one)`);
+
+/**
+ * Bundles `source` (an app module importing rxpeer): returns its min+gzip size, and the
+ * code each source file put in the bundle. Attribution uses a second build that keeps
+ * one statement per line (same tree shaking, readable pieces).
+ */
+async function bundle(source) {
+  const options = {
+    stdin: { contents: source, resolveDir: root, loader: "js", sourcefile: "app.js" },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    external: ["rxjs", "rxjs/*"],
+    outfile: resolve(root, "size-check.js"),
+    write: false,
+    logLevel: "silent",
+  };
+  const minified = await build({ ...options, minify: true });
+  const text = minified.outputFiles[0]?.text ?? "";
+  const readable = await build({ ...options, minifySyntax: true, minifyIdentifiers: true, sourcemap: "external" });
+  const js = readable.outputFiles.find((file) => file.path.endsWith(".js"));
+  const map = readable.outputFiles.find((file) => file.path.endsWith(".map"));
+  if (!js || !map) throw new Error("esbuild produced no output");
+  const sourceMap = JSON.parse(map.text);
+  // Sources come back relative to the output file, which sits at the root.
+  const sources = sourceMap.sources.map((file) => relative(root, resolve(root, file)).replaceAll("\\", "/"));
+  return { gzip: gzipSync(text, { level: 9 }).length, minified: text.length, code: codeBySource(sourceMap.mappings, js.text.split("\n"), sources) };
+}
+
+/**
+ * The output text each source file produced, from the map's mappings (base64 VLQ; a
+ * segment's 2nd field is the delta-coded source index): a segment owns the output from
+ * its column up to the next segment's, or to the end of its line.
+ */
+function codeBySource(mappings, lines, sources) {
+  const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const code = new Map();
+  let source = 0;
+  mappings.split(";").forEach((segments, lineIndex) => {
+    const line = lines[lineIndex] ?? "";
+    let column = 0;
+    let owner; // [source index, start column] of the segment in force
+    const close = (end) => {
+      if (!owner) return;
+      const file = sources[owner[0]] ?? "?";
+      const piece = line.slice(owner[1], end).trim();
+      if (piece) code.set(file, [...(code.get(file) ?? []), piece]);
+    };
+    for (const segment of segments.split(",")) {
+      if (!segment) continue;
+      const fields = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = BASE64.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) {
+          shift += 5;
+        } else {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += fields[0] ?? 0;
+      close(column);
+      if (fields.length >= 4) {
+        source += fields[1];
+        owner = [source, column];
+      } else owner = undefined;
+    }
+    close(line.length);
+  });
+  return code;
+}
+
+/**
+ * Whether some output is only numeric constants such as `var V = 256 * 1024 * 1024;`:
+ * esbuild keeps some unused ones, which cost bytes, not behaviour. A `new TextDecoder()`
+ * at module level is more: it runs at import, so it needs a pure mark to be dropped.
+ */
+function onlyConstants(pieces) {
+  const value = String.raw`[\w$]+\s*=\s*[\w$\s*+\-<>/.]+`;
+  const declaration = new RegExp(String.raw`^(?:var|let|const)\s+${value}(?:,\s*${value})*$`);
+  const statements = pieces.join(" ").split(";").map((statement) => statement.trim()).filter(Boolean);
+  return statements.every((statement) => declaration.test(statement) && !/\bnew\b/.test(statement));
+}
+
+/** The source import graph below `entry`, from esbuild's metafile: file -> files it imports. */
+async function importGraph(entry) {
+  const result = await build({
+    entryPoints: [resolve(root, entry)],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    external: ["rxjs", "rxjs/*"],
+    write: false,
+    metafile: true,
+    outdir: resolve(root, "size-check"),
+    logLevel: "silent",
+  });
+  const graph = new Map();
+  for (const [file, input] of Object.entries(result.metafile.inputs)) {
+    graph.set(file, input.imports.filter((i) => !i.external).map((i) => i.path));
+  }
+  return graph;
+}
+
+/** `from` and every file it imports, directly or not. */
+function reachable(graph, from) {
+  const seen = new Set([from]);
+  const todo = [from];
+  while (todo.length > 0) {
+    for (const next of graph.get(todo.pop()) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      todo.push(next);
+    }
+  }
+  return seen;
+}

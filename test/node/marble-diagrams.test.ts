@@ -1,0 +1,161 @@
+// The marble diagrams of docs/operators.md (docs/marbles/diagrams.ts) run through the real
+// operators in virtual time: each picture shows what the operator does, frame for frame.
+import { describe, expect, it } from "vitest";
+import { NEVER, Observable, Subject, catchError, map, of, throwError, toArray } from "rxjs";
+import { TestScheduler, type RunHelpers } from "rxjs/testing";
+import { diagrams, type MarbleDiagram } from "../../docs/marbles/diagrams.js";
+import * as operators from "../../operators/index.js";
+import { PeerError, type SignalData } from "../../src/index.js";
+
+const { chunk, dechunk, sendTo, bufferUntilConnected, retryBackoff, serialize, deserialize, toSimplePeerSignal, connectSignaling } = operators;
+
+type Runner = (helpers: RunHelpers, diagram: MarbleDiagram) => void;
+
+/** ArrayBuffers as byte arrays, deep inside TestScheduler's messages: toEqual compares those by content, not ArrayBuffers. */
+function comparable(value: unknown): unknown {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, comparable(inner)]));
+  }
+  return value;
+}
+
+const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(comparable(actual)).toEqual(comparable(expected)));
+
+const lane = (diagram: MarbleDiagram, side: "inputs" | "outputs", index: number): string => {
+  const found = diagram[side][index];
+  if (!found) throw new Error(`diagram ${diagram.name} has no ${side}[${index}]`);
+  return found.marbles;
+};
+const input = (diagram: MarbleDiagram, index = 0) => lane(diagram, "inputs", index);
+const output = (diagram: MarbleDiagram, index = 0) => lane(diagram, "outputs", index);
+
+/** An error as its code, so diagrams can compare errors by what users branch on. */
+const errorCode = <T>(source: Observable<T>): Observable<T> =>
+  source.pipe(catchError((err: unknown) => throwError(() => (err instanceof PeerError ? err.code : err))));
+
+/** Frames made by chunk() now, outside virtual time (it frames ArrayBuffers synchronously). */
+function framesOf(message: string | ArrayBuffer, chunkSize: number): ArrayBuffer[] {
+  let frames: ArrayBuffer[] = [];
+  of(message).pipe(chunk({ chunkSize }), toArray()).subscribe((all) => (frames = all));
+  return frames;
+}
+
+/** The frames of "hi" (one) and of the 40-byte buffer (three) that the dechunk diagram feeds in. */
+function dechunkInputs(): Record<"x" | "y" | "z" | "f", ArrayBuffer> {
+  const [x, y, z, ...moreOfB] = framesOf(forty, 48);
+  const [f, ...moreOfHi] = framesOf("hi", 48);
+  if (!x || !y || !z || !f || moreOfB.length || moreOfHi.length) throw new Error("chunk({ chunkSize: 48 }) did not make 3 + 1 frames");
+  return { x, y, z, f };
+}
+
+const forty = Uint8Array.from({ length: 40 }, (_, i) => i).buffer;
+const sixteen = (letter: string): string => letter.repeat(16);
+const offer: SignalData = { type: "sdp", data: { type: "offer", sdp: "v=0\r\n" } };
+const candidate: SignalData = { type: "candidate", data: { candidate: "candidate:1 1 udp 2122260223 127.0.0.1 9 typ host", sdpMid: "0", sdpMLineIndex: 0 } };
+
+const runners: Record<string, Runner> = {
+  chunk: ({ cold, expectObservable }, d) => {
+    const source = cold(input(d), { a: "hi", b: forty });
+    const sizes = source.pipe(chunk({ chunkSize: 48 }), map((frame) => frame.byteLength));
+    expectObservable(sizes).toBe(output(d), { f: 34, x: 48, y: 48, z: 40 });
+  },
+
+  dechunk: ({ cold, expectObservable }, d) => {
+    expectObservable(cold(input(d), dechunkInputs()).pipe(dechunk())).toBe(output(d), { a: "hi", b: forty });
+  },
+
+  sendTo: ({ cold, expectObservable, flush }, d) => {
+    const sent: unknown[] = [];
+    const peer = {
+      connected$: cold(input(d, 1), { f: false, t: true }),
+      close$: NEVER,
+      destroyed: false,
+      send: (data: string | ArrayBuffer | ArrayBufferView) => void sent.push(data),
+    };
+    const source = cold(input(d), { a: sixteen("a"), b: sixteen("b"), c: sixteen("c") });
+    expectObservable(source.pipe(sendTo(peer))).toBe(output(d), { x: 16, y: 32, z: 48 });
+    flush();
+    expect(sent).toEqual([sixteen("a"), sixteen("b"), sixteen("c")]);
+  },
+
+  bufferUntilConnected: ({ cold, expectObservable }, d) => {
+    const peer = { connected$: cold(input(d, 1), { f: false, t: true }) };
+    expectObservable(cold(input(d)).pipe(bufferUntilConnected(peer))).toBe(output(d));
+  },
+
+  retryBackoff: ({ cold, expectObservable }, d) => {
+    expectObservable(cold(input(d)).pipe(retryBackoff({ initialDelay: 2, maxDelay: 4, maxRetries: 2 }))).toBe(output(d));
+  },
+
+  serialize: ({ cold, expectObservable }, d) => {
+    expectObservable(cold(input(d), { a: { x: 1 }, b: [2, 3] }).pipe(serialize())).toBe(output(d), { s: '{"x":1}', t: "[2,3]" });
+  },
+
+  deserialize: ({ cold, expectObservable }, d) => {
+    const data$ = cold(input(d), { s: '{"x":1}', t: "[2,3]", u: "oops" });
+    expectObservable(errorCode(data$.pipe(deserialize()))).toBe(output(d), { a: { x: 1 }, b: [2, 3] }, "ERR_FRAME_INVALID");
+  },
+
+  toSimplePeerSignal: ({ cold, expectObservable }, d) => {
+    const signal$ = cold<SignalData>(input(d), { o: offer, c: candidate });
+    expectObservable(signal$.pipe(toSimplePeerSignal())).toBe(output(d), {
+      p: { type: "offer", sdp: "v=0\r\n" },
+      q: { type: "candidate", candidate: candidate.data },
+    });
+  },
+
+  connectSignaling: ({ cold, expectObservable }, d) => {
+    const sentOut = new Subject<SignalData>();
+    const signalled = new Subject<unknown>();
+    const peer = {
+      signal$: cold<SignalData>(input(d, 0), { o: offer, c: candidate }),
+      signal: (data: unknown) => {
+        signalled.next(data);
+        return Promise.resolve();
+      },
+    };
+    const incoming = cold(input(d, 1), { a: "answer", d: "remote candidate" });
+    const channel = Object.assign(new Observable<unknown>((subscriber) => incoming.subscribe(subscriber)), {
+      next: (signal: SignalData) => sentOut.next(signal),
+    });
+    connectSignaling(peer, channel);
+    expectObservable(sentOut).toBe(output(d, 0), { o: offer, c: candidate });
+    expectObservable(signalled).toBe(output(d, 1), { a: "answer", d: "remote candidate" });
+  },
+};
+
+describe("marble diagrams of docs/operators.md", () => {
+  it("draw every function of rxpeer/operators, and nothing else", () => {
+    const exported = Object.entries(operators).filter(([, value]) => typeof value === "function").map(([name]) => name).sort();
+    expect(diagrams.map((d) => d.name).sort()).toEqual(exported);
+    expect(Object.keys(runners).sort()).toEqual(exported);
+  });
+
+  for (const diagram of diagrams) {
+    it(`${diagram.call} behaves as drawn`, () => {
+      const runner = runners[diagram.name];
+      if (!runner) throw new Error(`no runner for diagram ${diagram.name}`);
+      scheduler().run((helpers) => runner(helpers, diagram));
+    });
+  }
+
+  it("catches a diagram that lies (a marble moved one frame)", () => {
+    const diagram = diagrams.find((d) => d.name === "bufferUntilConnected");
+    if (!diagram) throw new Error("no bufferUntilConnected diagram");
+    const moved: MarbleDiagram = { ...diagram, outputs: [{ label: "result", marbles: "---------(ab)c-|" }] };
+    expect(() => scheduler().run((helpers) => runners.bufferUntilConnected?.(helpers, moved))).toThrow();
+  });
+
+  it("catches a binary value that differs (so ArrayBuffers are compared by content)", () => {
+    const diagram = diagrams.find((d) => d.name === "dechunk");
+    if (!diagram) throw new Error("no dechunk diagram");
+    const other = new Uint8Array(40).buffer;
+    expect(() =>
+      scheduler().run(({ cold, expectObservable }) => {
+        expectObservable(cold(input(diagram), dechunkInputs()).pipe(dechunk())).toBe(output(diagram), { a: "hi", b: other });
+      }),
+    ).toThrow();
+  });
+});
