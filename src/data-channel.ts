@@ -166,9 +166,16 @@ export class DataChannelLink {
   private onChannelError(event: Event): void {
     if (this.closed) return;
     const detail = (event as Event & { error?: unknown }).error;
+    // Chromium at times reports the remote peer closing as an SCTP "User-Initiated
+    // Abort" (cause code 12) just before `close`: a remote close, not an error.
+    if (isRemoteAbort(detail)) return;
     const message = detail instanceof Error ? detail.message : "unknown error";
     this.handlers.error(new PeerError("ERR_DATA_CHANNEL", `data channel error: ${message}`, detail ?? event));
   }
+}
+
+function isRemoteAbort(detail: unknown): boolean {
+  return typeof detail === "object" && detail !== null && (detail as { sctpCauseCode?: unknown }).sctpCauseCode === 12;
 }
 
 function isBlob(data: unknown): data is Blob {

@@ -2,14 +2,24 @@
  * The media side of a Peer: local tracks handed to the connection (renegotiation
  * then follows by itself through `negotiationneeded`), and remote tracks turned
  * into track / stream events, removals included.
+ *
+ * Nothing here signals or negotiates: negotiation.ts does, and calls
+ * {@link RemoteMedia.detectRemovals} after each completed exchange.
  */
 import { PeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { PeerTrackEvent } from "./types.js";
 
+interface SentTrack {
+  sender: RTCRtpSender;
+  /** The stream it was added with: `removeStream` removes by this, not by the stream's current tracks. */
+  stream: MediaStream;
+}
+
 /**
  * The local tracks this peer sends, each mapped to its RTCRtpSender, so misuse
- * (adding twice, removing what was never added) is a clear PeerError.
+ * (adding twice, removing what was never added) is a clear PeerError rather than
+ * a WebRTC exception, and is refused before anything changes.
  *
  * @example
  * ```ts
@@ -18,48 +28,88 @@ import type { PeerTrackEvent } from "./types.js";
  * ```
  */
 export class LocalMedia {
-  private readonly senders = new Map<MediaStreamTrack, RTCRtpSender>();
+  private readonly sent = new Map<MediaStreamTrack, SentTrack>();
 
   constructor(private readonly pc: RTCPeerConnection) {}
 
+  /** Sends `track` as part of `stream`. Throws `ERR_MEDIA` if it is already sent, `ERR_PEER_CLOSED` after close. */
   addTrack(track: MediaStreamTrack, stream: MediaStream): void {
-    if (this.senders.has(track)) throw new PeerError("ERR_MEDIA", `track ${track.kind}:${track.id} was already added`);
-    try {
-      this.senders.set(track, this.pc.addTrack(track, stream));
-    } catch (cause) {
-      throw new PeerError("ERR_MEDIA", `addTrack failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
-    }
+    this.assertOpen("add a track");
+    this.assertNotSent(track);
+    this.sent.set(track, { sender: this.callPc("addTrack", () => this.pc.addTrack(track, stream)), stream });
   }
 
+  /** Stops sending `track`. Throws `ERR_MEDIA` if it was never added; after close there is nothing to stop. */
   removeTrack(track: MediaStreamTrack): void {
-    const sender = this.senders.get(track);
-    if (!sender) throw new PeerError("ERR_MEDIA", `track ${track.kind}:${track.id} was never added, so it cannot be removed`);
-    this.senders.delete(track);
-    try {
-      this.pc.removeTrack(sender);
-    } catch (cause) {
-      throw new PeerError("ERR_MEDIA", `removeTrack failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
-    }
+    if (this.isClosed()) return;
+    const entry = this.sent.get(track);
+    if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added (or was already removed)`);
+    this.callPc("removeTrack", () => this.pc.removeTrack(entry.sender));
+    this.sent.delete(track);
   }
 
+  /** Sends every track of `stream`; if any of them is already sent, throws and adds none. */
   addStream(stream: MediaStream): void {
-    for (const track of stream.getTracks()) this.addTrack(track, stream);
+    this.assertOpen("add a stream");
+    const tracks = stream.getTracks();
+    for (const track of tracks) this.assertNotSent(track);
+    for (const track of tracks) this.addTrack(track, stream);
   }
 
+  /** Stops sending every track that was added with `stream`. Throws `ERR_MEDIA` if there is none. */
   removeStream(stream: MediaStream): void {
-    for (const track of stream.getTracks()) if (this.senders.has(track)) this.removeTrack(track);
+    if (this.isClosed()) return;
+    const tracks = [...this.sent].filter(([, entry]) => entry.stream === stream).map(([track]) => track);
+    if (tracks.length === 0) throw new PeerError("ERR_MEDIA", `cannot remove stream ${stream.id}: none of its tracks is being sent`);
+    for (const track of tracks) this.removeTrack(track);
   }
 
-  async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
-    const sender = this.senders.get(oldTrack);
-    if (!sender) throw new PeerError("ERR_MEDIA", `replaceTrack: track ${oldTrack.kind}:${oldTrack.id} is not being sent`);
-    try {
-      await sender.replaceTrack(newTrack);
-    } catch (cause) {
-      throw new PeerError("ERR_MEDIA", `replaceTrack failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+  /**
+   * Sends `newTrack` in place of `oldTrack` on the same sender: no renegotiation, and the
+   * remote side keeps receiving on the same remote track. `newTrack` takes over the
+   * stream `oldTrack` was added with.
+   */
+  async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): Promise<void> {
+    this.assertOpen("replace a track");
+    const entry = this.sent.get(oldTrack);
+    if (!entry) throw new PeerError("ERR_MEDIA", `cannot replace track ${trackLabel(oldTrack)}: it is not being sent`);
+    if (oldTrack === newTrack) return;
+    this.assertNotSent(newTrack);
+    if (oldTrack.kind !== newTrack.kind) {
+      throw new PeerError("ERR_MEDIA", `cannot replace ${trackLabel(oldTrack)} with ${trackLabel(newTrack)}: a track can only be replaced by one of the same kind`);
     }
-    this.senders.delete(oldTrack);
-    if (newTrack) this.senders.set(newTrack, sender);
+    // Swap the bookkeeping first, so a second call made before this one settles sees the new state.
+    this.sent.delete(oldTrack);
+    this.sent.set(newTrack, entry);
+    try {
+      await entry.sender.replaceTrack(newTrack);
+    } catch (cause) {
+      if (this.sent.get(newTrack) === entry) {
+        this.sent.delete(newTrack);
+        this.sent.set(oldTrack, entry);
+      }
+      throw wrap("replaceTrack", cause);
+    }
+  }
+
+  private assertNotSent(track: MediaStreamTrack): void {
+    if (this.sent.has(track)) throw new PeerError("ERR_MEDIA", `track ${trackLabel(track)} is already being sent: add a track once (use a clone to send it twice)`);
+  }
+
+  private assertOpen(what: string): void {
+    if (this.isClosed()) throw new PeerError("ERR_PEER_CLOSED", `cannot ${what}: the peer is closed`);
+  }
+
+  private isClosed(): boolean {
+    return this.pc.signalingState === "closed";
+  }
+
+  private callPc<T>(what: string, call: () => T): T {
+    try {
+      return call();
+    } catch (cause) {
+      throw wrap(what, cause);
+    }
   }
 }
 
@@ -78,7 +128,8 @@ interface RemoteTrack {
 /**
  * Turns the connection's `track` callbacks into track/stream events, and spots
  * removals after each settled negotiation from the transceiver's negotiated
- * direction: @roamhq/wrtc raises no event at all when the remote removes a track.
+ * direction: @roamhq/wrtc raises no event at all when the remote removes a track,
+ * and Chromium's `removetrack` on the stream fires mid-negotiation. One rule for both.
  *
  * @example
  * ```ts
@@ -101,10 +152,8 @@ export class RemoteMedia {
 
   /** Emits removetrack (and removestream for emptied streams) for tracks no longer received. */
   detectRemovals(): void {
-    for (const [track, remote] of this.tracks) {
-      const direction = remote.transceiver?.currentDirection;
-      const receiving = direction === "sendrecv" || direction === "recvonly" || direction == null;
-      if (receiving && track.readyState !== "ended") continue;
+    for (const [track, remote] of [...this.tracks]) {
+      if (isReceiving(remote.transceiver) && track.readyState !== "ended") continue;
       this.removeRemoteTrack(track, remote);
     }
   }
@@ -116,7 +165,7 @@ export class RemoteMedia {
     if (!stream) return;
     if (!stream.getTracks().includes(track)) stream.addTrack(track);
     this.tracks.set(track, { stream, transceiver: event.transceiver });
-    this.log.debug("remote track", track.kind, track.id);
+    this.log.debug("remote track", trackLabel(track), "in stream", stream.id);
     if (!this.streams.has(stream)) {
       this.streams.add(stream);
       this.handlers.stream(stream);
@@ -124,6 +173,8 @@ export class RemoteMedia {
     this.handlers.track({ track, stream });
   }
 
+  // A track sent without a stream (a plain `pc.addTrack(track)`) still gets one, so
+  // listeners can always attach `stream` to a media element.
   private streamOfItsOwn(track: MediaStreamTrack): MediaStream | undefined {
     if (!this.MediaStreamCtor) {
       this.log.warn("remote track without a stream and no MediaStream implementation: ignored");
@@ -135,9 +186,24 @@ export class RemoteMedia {
   private removeRemoteTrack(track: MediaStreamTrack, { stream }: RemoteTrack): void {
     this.tracks.delete(track);
     if (stream.getTracks().includes(track)) stream.removeTrack(track);
-    this.log.debug("remote track removed", track.kind, track.id);
+    this.log.debug("remote track removed", trackLabel(track));
     this.handlers.removetrack({ track, stream });
     const stillUsed = [...this.tracks.values()].some((remote) => remote.stream === stream);
     if (!stillUsed && this.streams.delete(stream)) this.handlers.removestream(stream);
   }
+}
+
+// Before the first exchange completes `currentDirection` is null: the track just arrived.
+function isReceiving(transceiver: RTCRtpTransceiver | undefined): boolean {
+  const direction = transceiver?.currentDirection;
+  return direction == null || direction === "sendrecv" || direction === "recvonly";
+}
+
+function trackLabel(track: MediaStreamTrack): string {
+  return `${track.kind}:${track.id}`;
+}
+
+function wrap(what: string, cause: unknown): PeerError {
+  if (cause instanceof PeerError) return cause;
+  return new PeerError("ERR_MEDIA", `${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
 }

@@ -38,6 +38,8 @@ export class Negotiation {
   private pendingCandidates: RTCIceCandidateInit[] = [];
   private hasRemoteDescription = false;
   private ignoringOffer = false;
+  // The remote peer asked for an offer while an exchange was under way.
+  private offerRequested = false;
   private closed = false;
 
   constructor(
@@ -64,9 +66,26 @@ export class Negotiation {
     return this.enqueue("remote candidate", () => this.onRemoteCandidate(candidate));
   }
 
-  /** Makes an offer now if the connection is stable (a remote peer asked to renegotiate). */
+  /**
+   * Makes an offer because the remote peer asked to renegotiate: now if the connection is
+   * stable, else once the exchange under way settles. A request is never dropped: a
+   * simple-peer answerer sends one and then waits for an offer, whatever our state was.
+   */
   offer(): Promise<void> {
-    return this.enqueue("offer", () => this.makeOffer());
+    return this.enqueue("offer", async () => {
+      if (this.pc.signalingState === "stable") await this.makeOffer();
+      else this.offerRequested = true;
+    });
+  }
+
+  /**
+   * Adds a transceiver the remote peer asked for (simple-peer's answerer does, for a track
+   * it added that no offer has an m-line for yet); `negotiationneeded` then makes the offer.
+   */
+  addTransceiver(kind: "audio" | "video", init: RTCRtpTransceiverInit): Promise<void> {
+    return this.enqueue("transceiver request", async () => {
+      this.pc.addTransceiver(kind, init);
+    });
   }
 
   /** Starts an ICE restart: a new offer with fresh credentials. */
@@ -137,7 +156,12 @@ export class Negotiation {
       if (this.closed) return;
       hooks.signal(descriptionSignal(answer));
     }
-    if (!this.closed && pc.signalingState === "stable") hooks.settled();
+    if (this.closed || pc.signalingState !== "stable") return;
+    hooks.settled();
+    if (this.offerRequested) {
+      this.offerRequested = false;
+      await this.makeOffer();
+    }
   }
 
   private async onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {

@@ -171,6 +171,7 @@ export class Peer extends PeerEventEmitter {
     }
     if (parsed.kind === "description") await this.negotiation.applyDescription(parsed.description);
     else if (parsed.kind === "candidate") await this.negotiation.addCandidate(parsed.candidate);
+    else if (parsed.kind === "transceiver") await this.negotiation.addTransceiver(parsed.mediaKind, parsed.init);
     else await this.negotiation.offer();
   }
 
@@ -205,7 +206,8 @@ export class Peer extends PeerEventEmitter {
   }
 
   /**
-   * Sends every track of `stream`; renegotiation follows by itself.
+   * Sends every track of `stream`; renegotiation follows by itself. Throws `PeerError`
+   * `ERR_MEDIA`, adding none, when one of them is already sent.
    *
    * @example
    * ```ts
@@ -217,7 +219,8 @@ export class Peer extends PeerEventEmitter {
   }
 
   /**
-   * Stops sending every track of `stream` that was added.
+   * Stops sending every track that was added with `stream` (by `addStream` or `addTrack`);
+   * renegotiation follows by itself. Throws `PeerError` `ERR_MEDIA` when none was.
    *
    * @example
    * ```ts
@@ -254,8 +257,8 @@ export class Peer extends PeerEventEmitter {
   }
 
   /**
-   * Swaps a sent track for another without renegotiation. Rejects with `PeerError`
-   * `ERR_MEDIA` when `oldTrack` is not being sent.
+   * Swaps a sent track for another of the same kind without renegotiation. Rejects with
+   * `PeerError` `ERR_MEDIA` when `oldTrack` is not being sent, or `newTrack` already is.
    *
    * @example
    * ```ts
@@ -268,13 +271,16 @@ export class Peer extends PeerEventEmitter {
 
   /**
    * The connection's statistics, as `RTCPeerConnection.getStats()` gives them.
+   * Rejects with `PeerError` `ERR_PEER_CLOSED` after close.
    *
    * @example
    * ```ts
    * for (const report of (await peer.getStats()).values()) if (report.type === "inbound-rtp") console.log(report.bytesReceived);
    * ```
    */
-  getStats(): Promise<RTCStatsReport> {
+  async getStats(): Promise<RTCStatsReport> {
+    // @roamhq/wrtc throws a plain Error here after close; Chromium would answer: one rule for both.
+    if (this.isDestroyed) throw new PeerError("ERR_PEER_CLOSED", "cannot read stats: the peer is closed");
     return this.pc.getStats();
   }
 

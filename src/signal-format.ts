@@ -6,11 +6,16 @@
 import { PeerError } from "./errors.js";
 import type { SignalData, SimplePeerSignalData } from "./types.js";
 
-/** A signal after parsing: a description, a candidate, or a request to renegotiate. */
+/**
+ * A signal after parsing: a description, a candidate, a request to renegotiate, or a
+ * request to add a transceiver (simple-peer's answerer asks for one for each track it
+ * added that the offers so far have no m-line for).
+ */
 export type ParsedSignal =
   | { kind: "description"; description: RTCSessionDescriptionInit }
   | { kind: "candidate"; candidate: RTCIceCandidateInit }
-  | { kind: "renegotiate" };
+  | { kind: "renegotiate" }
+  | { kind: "transceiver"; mediaKind: "audio" | "video"; init: RTCRtpTransceiverInit };
 
 /** Longest signal accepted, in characters: far above any real SDP, low enough to refuse floods. */
 export const MAX_SIGNAL_LENGTH = 1 << 20;
@@ -69,8 +74,9 @@ function parseUnchecked(input: unknown): Result {
     return parseCandidate(artico !== undefined ? artico : ownField(signal, "candidate"), artico !== undefined ? "signal.data" : "signal.candidate");
   }
   if (SDP_TYPES.has(type)) return parseDescription(signal, "signal");
-  if (type === "renegotiate" || type === "transceiverRequest") return { kind: "renegotiate" };
-  return invalid(`signal.type "${preview(type)}" is not one of sdp, candidate, offer, answer, pranswer, rollback, renegotiate`);
+  if (type === "renegotiate") return { kind: "renegotiate" };
+  if (type === "transceiverRequest") return parseTransceiverRequest(ownField(signal, "transceiverRequest"));
+  return invalid(`signal.type "${preview(type)}" is not one of sdp, candidate, offer, answer, pranswer, rollback, renegotiate, transceiverRequest`);
 }
 
 function parseDescription(value: unknown, where: string): Result {
@@ -113,6 +119,27 @@ function parseCandidate(value: unknown, where: string): Result {
   if (typeof sdpMLineIndex === "number") init.sdpMLineIndex = sdpMLineIndex;
   if (typeof usernameFragment === "string") init.usernameFragment = usernameFragment;
   return { kind: "candidate", candidate: init };
+}
+
+const DIRECTIONS: ReadonlySet<string> = new Set(["sendrecv", "sendonly", "recvonly", "inactive"]);
+
+// Only the direction is taken from the remote init: it is the one field that is plain
+// data, and a remote peer has no business choosing our streams or encodings.
+function parseTransceiverRequest(value: unknown): Result {
+  const where = "signal.transceiverRequest";
+  if (value === null || typeof value !== "object") return invalid(`${where} must be an object, got ${describe(value)}`);
+  const record = value as Record<string, unknown>;
+  const mediaKind = ownField(record, "kind");
+  if (mediaKind !== "audio" && mediaKind !== "video") return invalid(`${where}.kind must be "audio" or "video", got ${describe(mediaKind)}`);
+  const init = ownField(record, "init");
+  if (init === undefined || init === null) return { kind: "transceiver", mediaKind, init: {} };
+  if (typeof init !== "object") return invalid(`${where}.init must be an object, got ${describe(init)}`);
+  const direction = ownField(init as Record<string, unknown>, "direction");
+  if (direction === undefined) return { kind: "transceiver", mediaKind, init: {} };
+  if (typeof direction !== "string" || !DIRECTIONS.has(direction)) {
+    return invalid(`${where}.init.direction must be sendrecv, sendonly, recvonly or inactive, got ${describe(direction)}`);
+  }
+  return { kind: "transceiver", mediaKind, init: { direction: direction as RTCRtpTransceiverDirection } };
 }
 
 /**

@@ -23,6 +23,15 @@ describe("parseSignal", () => {
       candidate: { candidate: candidateLine, sdpMLineIndex: 0 },
     });
     expect(parseSignal({ type: "renegotiate", renegotiate: true })).toEqual({ kind: "renegotiate" });
+    expect(parseSignal({ type: "transceiverRequest", transceiverRequest: { kind: "video" } })).toEqual({ kind: "transceiver", mediaKind: "video", init: {} });
+    expect(parseSignal({ type: "transceiverRequest", transceiverRequest: { kind: "audio", init: { direction: "recvonly", streams: [] } } })).toEqual({
+      kind: "transceiver",
+      mediaKind: "audio",
+      init: { direction: "recvonly" },
+    });
+    for (const bad of [{ kind: "data" }, null, { kind: "video", init: { direction: "sideways" } }]) {
+      expect(parseSignal({ type: "transceiverRequest", transceiverRequest: bad })).toBeInstanceOf(PeerError);
+    }
     expect(parseSignal({ type: "rollback" })).toEqual({ kind: "description", description: { type: "rollback" } });
   });
 
@@ -50,7 +59,7 @@ describe("parseSignal", () => {
       fc.property(fc.jsonValue(), (value) => {
         const result = parseSignal(value);
         if (result instanceof PeerError) expect(result.code).toBe("ERR_SIGNAL_INVALID");
-        else expect(["description", "candidate", "renegotiate"]).toContain(result.kind);
+        else expect(["description", "candidate", "renegotiate", "transceiver"]).toContain(result.kind);
         const fromString = parseSignal(JSON.stringify(value));
         expect(fromString instanceof PeerError).toBe(result instanceof PeerError);
       }),
