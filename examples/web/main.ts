@@ -1,0 +1,26 @@
+/**
+ * `npm run demo:web`: serves the web demo on http://127.0.0.1:8080/ (PORT and HOST change
+ * that; PORT=0 picks a free port) until Ctrl-C. Open the page: two peers, alice and bob,
+ * connect through the signaling server, then chat, share a camera and send files.
+ */
+import { startWebDemo } from "./server.js";
+
+const port = Number(process.env.PORT ?? 8080);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
+  process.exit(2);
+}
+const demo = await startWebDemo({ port, host: process.env.HOST ?? "127.0.0.1" });
+console.log(`rxpeer web demo: open ${demo.url}  (signaling on ${demo.signalingUrl}; Ctrl-C to stop)`);
+
+const stop = (): void => {
+  demo.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
