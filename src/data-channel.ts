@@ -35,33 +35,38 @@ export interface DataChannelHandlers {
  */
 export class DataChannelLink {
   isOpen = false;
-  private closed = false;
+  #closed = false;
   // Blobs must be read before sending; while any is being read, later sends wait behind it.
-  private pendingReads = 0;
-  private sendChain: Promise<void> = Promise.resolve();
+  #pendingReads = 0;
+  #sendChain: Promise<void> = Promise.resolve();
 
-  private openTimer: ReturnType<typeof setTimeout> | undefined;
-  private channelOpen = false;
+  #openTimer: ReturnType<typeof setTimeout> | undefined;
+  #channelOpen = false;
   // Creator side of the open handshake: the answerer's marker is still to come.
-  private awaitingMarker: boolean;
+  #awaitingMarker: boolean;
 
   /**
    * @param channel the RTCDataChannel to own
    * @param createdHere whether this side created the channel (see {@link DataChannelLink.onChannelOpen})
    * @param handlers where events go
    */
+  readonly #createdHere: boolean;
+  readonly #handlers: DataChannelHandlers;
+
   constructor(
     readonly channel: RTCDataChannel,
-    private readonly createdHere: boolean,
-    private readonly handlers: DataChannelHandlers,
+    createdHere: boolean,
+    handlers: DataChannelHandlers,
   ) {
-    this.awaitingMarker = createdHere && channel.protocol === HANDSHAKE_PROTOCOL;
+    this.#createdHere = createdHere;
+    this.#handlers = handlers;
+    this.#awaitingMarker = createdHere && channel.protocol === HANDSHAKE_PROTOCOL;
     channel.binaryType = "arraybuffer";
-    channel.onopen = () => this.onChannelOpen();
-    channel.onmessage = (event: MessageEvent) => this.onChannelMessage(event.data);
-    channel.onclose = () => this.onChannelClose();
-    channel.onerror = (event: Event) => this.onChannelError(event);
-    if (channel.readyState === "open") queueMicrotask(() => this.onChannelOpen());
+    channel.onopen = () => this.#onChannelOpen();
+    channel.onmessage = (event: MessageEvent) => this.#onChannelMessage(event.data);
+    channel.onclose = () => this.#onChannelClose();
+    channel.onerror = (event: Event) => this.#onChannelError(event);
+    if (channel.readyState === "open") queueMicrotask(() => this.#onChannelOpen());
   }
 
   /**
@@ -71,33 +76,33 @@ export class DataChannelLink {
   send(data: PeerData): void {
     if (!this.isOpen) throw new PeerError("ERR_NOT_CONNECTED", "cannot send: the data channel is not open");
     if (typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-      if (this.pendingReads === 0) {
-        this.sendNow(data);
+      if (this.#pendingReads === 0) {
+        this.#sendNow(data);
         return;
       }
     } else if (!isBlob(data)) {
       throw invalidPayload(data);
     }
-    this.pendingReads++;
+    this.#pendingReads++;
     const payload = isBlob(data) ? data.arrayBuffer() : data;
-    this.sendChain = this.sendChain.then(async () => {
+    this.#sendChain = this.#sendChain.then(async () => {
       try {
         const bytes = await payload;
-        if (this.isOpen) this.sendNow(bytes as string | ArrayBuffer | ArrayBufferView);
+        if (this.isOpen) this.#sendNow(bytes as string | ArrayBuffer | ArrayBufferView);
       } catch (cause) {
-        this.handlers.error(cause instanceof PeerError ? cause : new PeerError("ERR_DATA_CHANNEL", `could not read Blob to send: ${String(cause)}`, cause));
+        this.#handlers.error(cause instanceof PeerError ? cause : new PeerError("ERR_DATA_CHANNEL", `could not read Blob to send: ${String(cause)}`, cause));
       } finally {
-        this.pendingReads--;
+        this.#pendingReads--;
       }
     });
   }
 
   /** Closes the channel and detaches every handler. Idempotent. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.#closed) return;
+    this.#closed = true;
     this.isOpen = false;
-    clearTimeout(this.openTimer);
+    clearTimeout(this.#openTimer);
     const { channel } = this;
     channel.onopen = null;
     channel.onmessage = null;
@@ -110,7 +115,7 @@ export class DataChannelLink {
     }
   }
 
-  private sendNow(data: string | ArrayBuffer | ArrayBufferView): void {
+  #sendNow(data: string | ArrayBuffer | ArrayBufferView): void {
     try {
       // The overloads of send() differ per type; one call site keeps this path small.
       (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(data);
@@ -125,52 +130,52 @@ export class DataChannelLink {
   // So the creator reports open only once the rxpeer answerer says, by its first
   // message, that its channel is wired. A remote without rxpeer never says it: then
   // open is reported after READY_TIMEOUT_MS, or one macrotask later without a handshake.
-  private onChannelOpen(): void {
-    if (this.channelOpen || this.closed) return;
-    this.channelOpen = true;
-    if (!this.createdHere) {
-      if (this.channel.protocol === HANDSHAKE_PROTOCOL) this.sendNow(READY_MARKER);
-      this.reportOpen();
-    } else if (this.awaitingMarker) {
-      this.openTimer = setTimeout(() => this.reportOpen(), READY_TIMEOUT_MS);
+  #onChannelOpen(): void {
+    if (this.#channelOpen || this.#closed) return;
+    this.#channelOpen = true;
+    if (!this.#createdHere) {
+      if (this.channel.protocol === HANDSHAKE_PROTOCOL) this.#sendNow(READY_MARKER);
+      this.#reportOpen();
+    } else if (this.#awaitingMarker) {
+      this.#openTimer = setTimeout(() => this.#reportOpen(), READY_TIMEOUT_MS);
     } else {
-      this.openTimer = setTimeout(() => this.reportOpen(), 0);
+      this.#openTimer = setTimeout(() => this.#reportOpen(), 0);
     }
   }
 
-  private reportOpen(): void {
-    if (this.isOpen || this.closed) return;
-    clearTimeout(this.openTimer);
+  #reportOpen(): void {
+    if (this.isOpen || this.#closed) return;
+    clearTimeout(this.#openTimer);
     this.isOpen = true;
-    this.handlers.open();
+    this.#handlers.open();
   }
 
-  private onMarker(): void {
-    this.awaitingMarker = false;
-    if (this.channelOpen) this.reportOpen();
+  #onMarker(): void {
+    this.#awaitingMarker = false;
+    if (this.#channelOpen) this.#reportOpen();
   }
 
-  private onChannelMessage(data: unknown): void {
-    if (this.awaitingMarker && data === READY_MARKER) return this.onMarker();
-    if (typeof data === "string" || data instanceof ArrayBuffer) this.handlers.message(data);
-    else if (ArrayBuffer.isView(data)) this.handlers.message(copyToArrayBuffer(data));
-    else this.handlers.error(new PeerError("ERR_DATA_CHANNEL", `received a message of unexpected type ${Object.prototype.toString.call(data)}`));
+  #onChannelMessage(data: unknown): void {
+    if (this.#awaitingMarker && data === READY_MARKER) return this.#onMarker();
+    if (typeof data === "string" || data instanceof ArrayBuffer) this.#handlers.message(data);
+    else if (ArrayBuffer.isView(data)) this.#handlers.message(copyToArrayBuffer(data));
+    else this.#handlers.error(new PeerError("ERR_DATA_CHANNEL", `received a message of unexpected type ${Object.prototype.toString.call(data)}`));
   }
 
-  private onChannelClose(): void {
-    if (this.closed) return;
+  #onChannelClose(): void {
+    if (this.#closed) return;
     this.isOpen = false;
-    this.handlers.close();
+    this.#handlers.close();
   }
 
-  private onChannelError(event: Event): void {
-    if (this.closed) return;
+  #onChannelError(event: Event): void {
+    if (this.#closed) return;
     const detail = (event as Event & { error?: unknown }).error;
     // Chromium at times reports the remote peer closing as an SCTP "User-Initiated
     // Abort" (cause code 12) just before `close`: a remote close, not an error.
     if (isRemoteAbort(detail)) return;
     const message = detail instanceof Error ? detail.message : "unknown error";
-    this.handlers.error(new PeerError("ERR_DATA_CHANNEL", `data channel error: ${message}`, detail ?? event));
+    this.#handlers.error(new PeerError("ERR_DATA_CHANNEL", `data channel error: ${message}`, detail ?? event));
   }
 }
 

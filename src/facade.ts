@@ -57,29 +57,29 @@ interface Registration {
  * ```
  */
 export abstract class PeerEventEmitter {
-  private readonly registrations = new Map<string, Registration[]>();
+  readonly #registrations = new Map<string, Registration[]>();
 
   /** The Observable behind each facade event. */
   protected abstract eventSource<E extends PeerEventName>(event: E): PeerEventSources[E] | undefined;
 
   /** Calls `listener` on every `event`. */
   on<E extends PeerEventName>(event: E, listener: PeerEvents[E], context?: unknown): this {
-    return this.register(event, listener, context, false);
+    return this.#register(event, listener, context, false);
   }
 
   /** Alias of {@link on}. */
   addListener<E extends PeerEventName>(event: E, listener: PeerEvents[E], context?: unknown): this {
-    return this.register(event, listener, context, false);
+    return this.#register(event, listener, context, false);
   }
 
   /** Calls `listener` on the next `event` only. */
   once<E extends PeerEventName>(event: E, listener: PeerEvents[E], context?: unknown): this {
-    return this.register(event, listener, context, true);
+    return this.#register(event, listener, context, true);
   }
 
   /** Removes matching listeners of `event` (all of them when `listener` is omitted), as eventemitter3 does. */
   off<E extends PeerEventName>(event: E, listener?: PeerEvents[E], context?: unknown, once?: boolean): this {
-    const list = this.registrations.get(event);
+    const list = this.#registrations.get(event);
     if (!list) return this;
     const keep: Registration[] = [];
     for (const registration of list) {
@@ -92,8 +92,8 @@ export abstract class PeerEventEmitter {
       }
       else keep.push(registration);
     }
-    if (keep.length) this.registrations.set(event, keep);
-    else this.registrations.delete(event);
+    if (keep.length) this.#registrations.set(event, keep);
+    else this.#registrations.delete(event);
     return this;
   }
 
@@ -104,38 +104,38 @@ export abstract class PeerEventEmitter {
 
   /** Removes every listener of `event`, or of every event. */
   removeAllListeners(event?: PeerEventName): this {
-    const events = event === undefined ? [...this.registrations.keys()] : [event];
+    const events = event === undefined ? [...this.#registrations.keys()] : [event];
     for (const name of events) {
-      for (const registration of this.registrations.get(name) ?? []) {
+      for (const registration of this.#registrations.get(name) ?? []) {
         registration.done = true;
         registration.subscription?.unsubscribe();
       }
-      this.registrations.delete(name);
+      this.#registrations.delete(name);
     }
     return this;
   }
 
   /** The listeners of `event`, in the order they were added. */
   listeners<E extends PeerEventName>(event: E): PeerEvents[E][] {
-    return (this.registrations.get(event) ?? []).map((registration) => registration.listener as unknown as PeerEvents[E]);
+    return (this.#registrations.get(event) ?? []).map((registration) => registration.listener as unknown as PeerEvents[E]);
   }
 
   /** How many listeners `event` has. */
   listenerCount(event: PeerEventName): number {
-    return this.registrations.get(event)?.length ?? 0;
+    return this.#registrations.get(event)?.length ?? 0;
   }
 
   /** The events that have listeners. */
   eventNames(): PeerEventName[] {
-    return [...this.registrations.keys()] as PeerEventName[];
+    return [...this.#registrations.keys()] as PeerEventName[];
   }
 
-  private register(event: PeerEventName, listener: AnyListener, context: unknown, once: boolean): this {
+  #register(event: PeerEventName, listener: AnyListener, context: unknown, once: boolean): this {
     if (typeof listener !== "function") throw new TypeError(`listener for "${String(event)}" must be a function`);
     const registration: Registration = { listener, context, once, subscription: undefined, done: false };
-    const list = this.registrations.get(event) ?? [];
+    const list = this.#registrations.get(event) ?? [];
     list.push(registration);
-    this.registrations.set(event, list);
+    this.#registrations.set(event, list);
     const source = this.eventSource(event) as Observable<unknown> | undefined;
     if (!source) return this;
     const call = listener as (this: unknown, ...args: unknown[]) => void;
@@ -143,27 +143,27 @@ export abstract class PeerEventEmitter {
     registration.subscription = source.subscribe({
       next: (value) => {
         if (registration.done) return;
-        if (once) this.forget(event, registration);
+        if (once) this.#forget(event, registration);
         if (spread) {
           const { track, stream } = value as PeerTrackEvent;
           call.call(context, track, stream);
         } else if (value === undefined) call.call(context);
         else call.call(context, value);
       },
-      complete: () => this.forget(event, registration),
+      complete: () => this.#forget(event, registration),
     });
     // A source that emitted or completed during subscribe() has already forgotten this registration.
     if (registration.done) registration.subscription.unsubscribe();
     return this;
   }
 
-  private forget(event: string, registration: Registration): void {
+  #forget(event: string, registration: Registration): void {
     registration.done = true;
     registration.subscription?.unsubscribe();
-    const list = this.registrations.get(event);
+    const list = this.#registrations.get(event);
     if (!list) return;
     const index = list.indexOf(registration);
     if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.registrations.delete(event);
+    if (list.length === 0) this.#registrations.delete(event);
   }
 }

@@ -15,23 +15,23 @@ import { Observable, Subject } from "rxjs";
  * ```
  */
 export class HeldSubject<T> {
-  private readonly live = new Subject<T>();
-  private held: T[] | undefined = [];
+  readonly #live = new Subject<T>();
+  #held: T[] | undefined = [];
 
   /** The hot stream; the first subscriber receives what was held, in order. */
   readonly observable = new Observable<T>((subscriber) => {
-    const held = this.held;
-    this.held = undefined;
+    const held = this.#held;
+    this.#held = undefined;
     if (held) for (const value of held) subscriber.next(value);
-    return this.live.subscribe(subscriber);
+    return this.#live.subscribe(subscriber);
   });
 
   next(value: T): void {
-    if (this.held) this.held.push(value);
-    else this.live.next(value);
+    if (this.#held) this.#held.push(value);
+    else this.#live.next(value);
   }
 
   complete(): void {
-    this.live.complete();
+    this.#live.complete();
   }
 }

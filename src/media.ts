@@ -28,38 +28,38 @@ interface SentTrack {
  * ```
  */
 export class LocalMedia {
-  private readonly sent = new Map<MediaStreamTrack, SentTrack>();
+  readonly #sent = new Map<MediaStreamTrack, SentTrack>();
 
   constructor(private readonly pc: RTCPeerConnection) {}
 
   /** Sends `track` as part of `stream`. Throws `ERR_MEDIA` if it is already sent, `ERR_PEER_CLOSED` after close. */
   addTrack(track: MediaStreamTrack, stream: MediaStream): void {
-    this.assertOpen("add a track");
-    this.assertNotSent(track);
-    this.sent.set(track, { sender: this.callPc("addTrack", () => this.pc.addTrack(track, stream)), stream });
+    this.#assertOpen("add a track");
+    this.#assertNotSent(track);
+    this.#sent.set(track, { sender: this.#callPc("addTrack", () => this.pc.addTrack(track, stream)), stream });
   }
 
   /** Stops sending `track`. Throws `ERR_MEDIA` if it was never added; after close there is nothing to stop. */
   removeTrack(track: MediaStreamTrack): void {
-    if (this.isClosed()) return;
-    const entry = this.sent.get(track);
+    if (this.#isClosed()) return;
+    const entry = this.#sent.get(track);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added (or was already removed)`);
-    this.callPc("removeTrack", () => this.pc.removeTrack(entry.sender));
-    this.sent.delete(track);
+    this.#callPc("removeTrack", () => this.pc.removeTrack(entry.sender));
+    this.#sent.delete(track);
   }
 
   /** Sends every track of `stream`; if any of them is already sent, throws and adds none. */
   addStream(stream: MediaStream): void {
-    this.assertOpen("add a stream");
+    this.#assertOpen("add a stream");
     const tracks = stream.getTracks();
-    for (const track of tracks) this.assertNotSent(track);
+    for (const track of tracks) this.#assertNotSent(track);
     for (const track of tracks) this.addTrack(track, stream);
   }
 
   /** Stops sending every track that was added with `stream`. Throws `ERR_MEDIA` if there is none. */
   removeStream(stream: MediaStream): void {
-    if (this.isClosed()) return;
-    const tracks = [...this.sent].filter(([, entry]) => entry.stream === stream).map(([track]) => track);
+    if (this.#isClosed()) return;
+    const tracks = [...this.#sent].filter(([, entry]) => entry.stream === stream).map(([track]) => track);
     if (tracks.length === 0) throw new PeerError("ERR_MEDIA", `cannot remove stream ${stream.id}: none of its tracks is being sent`);
     for (const track of tracks) this.removeTrack(track);
   }
@@ -70,41 +70,41 @@ export class LocalMedia {
    * stream `oldTrack` was added with.
    */
   async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): Promise<void> {
-    this.assertOpen("replace a track");
-    const entry = this.sent.get(oldTrack);
+    this.#assertOpen("replace a track");
+    const entry = this.#sent.get(oldTrack);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot replace track ${trackLabel(oldTrack)}: it is not being sent`);
     if (oldTrack === newTrack) return;
-    this.assertNotSent(newTrack);
+    this.#assertNotSent(newTrack);
     if (oldTrack.kind !== newTrack.kind) {
       throw new PeerError("ERR_MEDIA", `cannot replace ${trackLabel(oldTrack)} with ${trackLabel(newTrack)}: a track can only be replaced by one of the same kind`);
     }
     // Swap the bookkeeping first, so a second call made before this one settles sees the new state.
-    this.sent.delete(oldTrack);
-    this.sent.set(newTrack, entry);
+    this.#sent.delete(oldTrack);
+    this.#sent.set(newTrack, entry);
     try {
       await entry.sender.replaceTrack(newTrack);
     } catch (cause) {
-      if (this.sent.get(newTrack) === entry) {
-        this.sent.delete(newTrack);
-        this.sent.set(oldTrack, entry);
+      if (this.#sent.get(newTrack) === entry) {
+        this.#sent.delete(newTrack);
+        this.#sent.set(oldTrack, entry);
       }
       throw wrap("replaceTrack", cause);
     }
   }
 
-  private assertNotSent(track: MediaStreamTrack): void {
-    if (this.sent.has(track)) throw new PeerError("ERR_MEDIA", `track ${trackLabel(track)} is already being sent: add a track once (use a clone to send it twice)`);
+  #assertNotSent(track: MediaStreamTrack): void {
+    if (this.#sent.has(track)) throw new PeerError("ERR_MEDIA", `track ${trackLabel(track)} is already being sent: add a track once (use a clone to send it twice)`);
   }
 
-  private assertOpen(what: string): void {
-    if (this.isClosed()) throw new PeerError("ERR_PEER_CLOSED", `cannot ${what}: the peer is closed`);
+  #assertOpen(what: string): void {
+    if (this.#isClosed()) throw new PeerError("ERR_PEER_CLOSED", `cannot ${what}: the peer is closed`);
   }
 
-  private isClosed(): boolean {
+  #isClosed(): boolean {
     return this.pc.signalingState === "closed";
   }
 
-  private callPc<T>(what: string, call: () => T): T {
+  #callPc<T>(what: string, call: () => T): T {
     try {
       return call();
     } catch (cause) {
@@ -138,58 +138,60 @@ interface RemoteTrack {
  * ```
  */
 export class RemoteMedia {
-  private readonly tracks = new Map<MediaStreamTrack, RemoteTrack>();
-  private readonly streams = new Set<MediaStream>();
+  readonly #tracks = new Map<MediaStreamTrack, RemoteTrack>();
+  readonly #streams = new Set<MediaStream>();
 
-  constructor(
-    pc: RTCPeerConnection,
-    private readonly MediaStreamCtor: typeof MediaStream | undefined,
-    private readonly handlers: RemoteMediaHandlers,
-    private readonly log: Logger,
-  ) {
-    pc.ontrack = (event: RTCTrackEvent) => this.onTrack(event);
+  readonly #MediaStreamCtor: typeof MediaStream | undefined;
+  readonly #handlers: RemoteMediaHandlers;
+  readonly #log: Logger;
+
+  constructor(pc: RTCPeerConnection, MediaStreamCtor: typeof MediaStream | undefined, handlers: RemoteMediaHandlers, log: Logger) {
+    this.#MediaStreamCtor = MediaStreamCtor;
+    this.#handlers = handlers;
+    this.#log = log;
+    pc.ontrack = (event: RTCTrackEvent) => this.#onTrack(event);
   }
 
   /** Emits removetrack (and removestream for emptied streams) for tracks no longer received. */
   detectRemovals(): void {
-    for (const [track, remote] of [...this.tracks]) {
+    for (const [track, remote] of [...this.#tracks]) {
       if (isReceiving(remote.transceiver) && track.readyState !== "ended") continue;
-      this.removeRemoteTrack(track, remote);
+      this.#removeRemoteTrack(track, remote);
     }
   }
 
-  private onTrack(event: RTCTrackEvent): void {
+  #onTrack(event: RTCTrackEvent): void {
     const { track } = event;
-    if (this.tracks.has(track)) return;
-    const stream = event.streams[0] ?? this.streamOfItsOwn(track);
+    if (this.#tracks.has(track)) return;
+    const stream = event.streams[0] ?? this.#streamOfItsOwn(track);
     if (!stream) return;
     if (!stream.getTracks().includes(track)) stream.addTrack(track);
-    this.tracks.set(track, { stream, transceiver: event.transceiver });
-    this.log.debug("remote track", trackLabel(track), "in stream", stream.id);
-    if (!this.streams.has(stream)) {
-      this.streams.add(stream);
-      this.handlers.stream(stream);
+    this.#tracks.set(track, { stream, transceiver: event.transceiver });
+    this.#log.debug("remote track", trackLabel(track), "in stream", stream.id);
+    if (!this.#streams.has(stream)) {
+      this.#streams.add(stream);
+      this.#handlers.stream(stream);
     }
-    this.handlers.track({ track, stream });
+    this.#handlers.track({ track, stream });
   }
 
   // A track sent without a stream (a plain `pc.addTrack(track)`) still gets one, so
   // listeners can always attach `stream` to a media element.
-  private streamOfItsOwn(track: MediaStreamTrack): MediaStream | undefined {
-    if (!this.MediaStreamCtor) {
-      this.log.warn("remote track without a stream and no MediaStream implementation: ignored");
+  #streamOfItsOwn(track: MediaStreamTrack): MediaStream | undefined {
+    if (!this.#MediaStreamCtor) {
+      this.#log.warn("remote track without a stream and no MediaStream implementation: ignored");
       return undefined;
     }
-    return new this.MediaStreamCtor([track]);
+    return new this.#MediaStreamCtor([track]);
   }
 
-  private removeRemoteTrack(track: MediaStreamTrack, { stream }: RemoteTrack): void {
-    this.tracks.delete(track);
+  #removeRemoteTrack(track: MediaStreamTrack, { stream }: RemoteTrack): void {
+    this.#tracks.delete(track);
     if (stream.getTracks().includes(track)) stream.removeTrack(track);
-    this.log.debug("remote track removed", trackLabel(track));
-    this.handlers.removetrack({ track, stream });
-    const stillUsed = [...this.tracks.values()].some((remote) => remote.stream === stream);
-    if (!stillUsed && this.streams.delete(stream)) this.handlers.removestream(stream);
+    this.#log.debug("remote track removed", trackLabel(track));
+    this.#handlers.removetrack({ track, stream });
+    const stillUsed = [...this.#tracks.values()].some((remote) => remote.stream === stream);
+    if (!stillUsed && this.#streams.delete(stream)) this.#handlers.removestream(stream);
   }
 }
 

@@ -34,23 +34,26 @@ export const MAX_PENDING_CANDIDATES = 256;
  * ```
  */
 export class Negotiation {
-  private chain: Promise<void> = Promise.resolve();
-  private pendingCandidates: RTCIceCandidateInit[] = [];
-  private hasRemoteDescription = false;
-  private ignoringOffer = false;
+  #chain: Promise<void> = Promise.resolve();
+  #pendingCandidates: RTCIceCandidateInit[] = [];
+  #hasRemoteDescription = false;
+  #ignoringOffer = false;
   // The remote peer asked for an offer while an exchange was under way.
-  private offerRequested = false;
-  private closed = false;
+  #offerRequested = false;
+  #closed = false;
 
-  constructor(
-    private readonly pc: RTCPeerConnection,
-    private readonly role: { polite: boolean },
-    private readonly hooks: NegotiationHooks,
-  ) {
-    pc.onnegotiationneeded = () => this.enqueue("offer", () => this.makeOffer());
+  readonly #pc: RTCPeerConnection;
+  readonly #role: { polite: boolean };
+  readonly #hooks: NegotiationHooks;
+
+  constructor(pc: RTCPeerConnection, role: { polite: boolean }, hooks: NegotiationHooks) {
+    this.#pc = pc;
+    this.#role = role;
+    this.#hooks = hooks;
+    pc.onnegotiationneeded = () => this.#enqueue("offer", () => this.#makeOffer());
     pc.onicecandidate = (event: RTCPeerConnectionIceEvent) => {
       const candidate = event.candidate;
-      if (this.closed || !candidate || !candidate.candidate) return;
+      if (this.#closed || !candidate || !candidate.candidate) return;
       hooks.log.debug("local candidate", candidate.candidate);
       hooks.signal(candidateSignal(candidate));
     };
@@ -58,12 +61,12 @@ export class Negotiation {
 
   /** Applies a remote offer, answer, pranswer or rollback; answers offers. */
   applyDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    return this.enqueue("remote description", () => this.onRemoteDescription(description));
+    return this.#enqueue("remote description", () => this.#onRemoteDescription(description));
   }
 
   /** Adds a remote ICE candidate, holding it until a remote description is set. */
   addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    return this.enqueue("remote candidate", () => this.onRemoteCandidate(candidate));
+    return this.#enqueue("remote candidate", () => this.#onRemoteCandidate(candidate));
   }
 
   /**
@@ -72,9 +75,9 @@ export class Negotiation {
    * simple-peer answerer sends one and then waits for an offer, whatever our state was.
    */
   offer(): Promise<void> {
-    return this.enqueue("offer", async () => {
-      if (this.pc.signalingState === "stable") await this.makeOffer();
-      else this.offerRequested = true;
+    return this.#enqueue("offer", async () => {
+      if (this.#pc.signalingState === "stable") await this.#makeOffer();
+      else this.#offerRequested = true;
     });
   }
 
@@ -83,58 +86,59 @@ export class Negotiation {
    * it added that no offer has an m-line for yet); `negotiationneeded` then makes the offer.
    */
   addTransceiver(kind: "audio" | "video", init: RTCRtpTransceiverInit): Promise<void> {
-    return this.enqueue("transceiver request", async () => {
-      this.pc.addTransceiver(kind, init);
+    return this.#enqueue("transceiver request", async () => {
+      this.#pc.addTransceiver(kind, init);
     });
   }
 
   /** Starts an ICE restart: a new offer with fresh credentials. */
   restartIce(): Promise<void> {
-    return this.enqueue("ICE restart", async () => {
-      if (typeof this.pc.restartIce === "function") this.pc.restartIce();
-      else await this.makeOffer({ iceRestart: true });
+    return this.#enqueue("ICE restart", async () => {
+      if (typeof this.#pc.restartIce === "function") this.#pc.restartIce();
+      else await this.#makeOffer({ iceRestart: true });
     });
   }
 
   /** Stops all further work and detaches the connection's negotiation callbacks. */
   close(): void {
-    this.closed = true;
-    this.pendingCandidates = [];
-    this.pc.onnegotiationneeded = null;
-    this.pc.onicecandidate = null;
+    this.#closed = true;
+    this.#pendingCandidates = [];
+    this.#pc.onnegotiationneeded = null;
+    this.#pc.onicecandidate = null;
   }
 
-  private enqueue(what: string, step: () => Promise<void>): Promise<void> {
+  #enqueue(what: string, step: () => Promise<void>): Promise<void> {
     const run = async (): Promise<void> => {
-      if (this.closed) return;
+      if (this.#closed) return;
       try {
         await step();
       } catch (cause) {
-        if (!this.closed) this.hooks.error(toPeerError("ERR_NEGOTIATION", `${what} failed`, cause));
+        if (!this.#closed) this.#hooks.error(toPeerError("ERR_NEGOTIATION", `${what} failed`, cause));
       }
     };
-    const next = this.chain.then(run);
-    this.chain = next;
+    const next = this.#chain.then(run);
+    this.#chain = next;
     return next;
   }
 
-  private async makeOffer(options?: RTCOfferOptions): Promise<void> {
+  async #makeOffer(options?: RTCOfferOptions): Promise<void> {
     // Not stable: an exchange is under way; negotiationneeded fires again once it settles.
-    if (this.pc.signalingState !== "stable") return;
-    const offer = await this.pc.createOffer(options);
-    if (this.closed || this.pc.signalingState !== "stable") return;
-    await this.pc.setLocalDescription(offer);
+    if (this.#pc.signalingState !== "stable") return;
+    const offer = await this.#pc.createOffer(options);
+    if (this.#closed || this.#pc.signalingState !== "stable") return;
+    await this.#pc.setLocalDescription(offer);
     // Send the offer created here, never a re-read of localDescription (stale after a rollback).
-    if (this.closed || (this.pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
-    this.hooks.log.debug("local offer");
-    this.hooks.signal(descriptionSignal(offer));
+    if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
+    this.#hooks.log.debug("local offer");
+    this.#hooks.signal(descriptionSignal(offer));
   }
 
-  private async onRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    const { pc, hooks } = this;
+  async #onRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    const pc = this.#pc;
+    const hooks = this.#hooks;
     const collision = description.type === "offer" && pc.signalingState !== "stable";
-    this.ignoringOffer = collision && !this.role.polite;
-    if (this.ignoringOffer) {
+    this.#ignoringOffer = collision && !this.#role.polite;
+    if (this.#ignoringOffer) {
       hooks.log.info("offer collision: impolite side keeps its own offer");
       return;
     }
@@ -146,48 +150,48 @@ export class Negotiation {
       throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
     }
     await pc.setRemoteDescription(description);
-    this.hasRemoteDescription = true;
+    this.#hasRemoteDescription = true;
     hooks.log.debug("remote", description.type, "applied");
-    await this.flushCandidates();
+    await this.#flushCandidates();
     if (description.type === "offer") {
       const answer = await pc.createAnswer();
-      if (this.closed) return;
+      if (this.#closed) return;
       await pc.setLocalDescription(answer);
-      if (this.closed) return;
+      if (this.#closed) return;
       hooks.signal(descriptionSignal(answer));
     }
-    if (this.closed || pc.signalingState !== "stable") return;
+    if (this.#closed || pc.signalingState !== "stable") return;
     hooks.settled();
-    if (this.offerRequested) {
-      this.offerRequested = false;
-      await this.makeOffer();
+    if (this.#offerRequested) {
+      this.#offerRequested = false;
+      await this.#makeOffer();
     }
   }
 
-  private async onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    if (!this.hasRemoteDescription) {
-      if (this.pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
+  async #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    if (!this.#hasRemoteDescription) {
+      if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
         throw new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before any description; dropped`);
       }
-      this.hooks.log.debug("remote candidate held until a remote description is set");
-      this.pendingCandidates.push(candidate);
+      this.#hooks.log.debug("remote candidate held until a remote description is set");
+      this.#pendingCandidates.push(candidate);
       return;
     }
-    await this.addIceCandidate(candidate);
+    await this.#addIceCandidate(candidate);
   }
 
-  private async flushCandidates(): Promise<void> {
-    const held = this.pendingCandidates;
-    this.pendingCandidates = [];
-    for (const candidate of held) await this.addIceCandidate(candidate);
+  async #flushCandidates(): Promise<void> {
+    const held = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of held) await this.#addIceCandidate(candidate);
   }
 
-  private async addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+  async #addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     try {
-      await this.pc.addIceCandidate(candidate);
+      await this.#pc.addIceCandidate(candidate);
     } catch (cause) {
       // Candidates of an offer we chose to ignore are expected to fail.
-      if (this.ignoringOffer) return;
+      if (this.#ignoringOffer) return;
       throw toPeerError("ERR_NEGOTIATION", "remote candidate refused", cause);
     }
   }

@@ -34,49 +34,49 @@ export class Peer extends PeerEventEmitter {
   /** Whether this peer created the data channel and made the first offer. */
   readonly initiator: boolean;
 
-  private readonly signalSubject = new HeldSubject<SignalData>();
-  private readonly connectSubject = new Subject<void>();
-  private readonly dataSubject = new Subject<PeerMessage>();
-  private readonly closeSubject = new Subject<void>();
-  private readonly errorSubject = new Subject<PeerError>();
-  private readonly streamSubject = new Subject<MediaStream>();
-  private readonly removestreamSubject = new Subject<MediaStream>();
-  private readonly trackSubject = new Subject<PeerTrackEvent>();
-  private readonly removetrackSubject = new Subject<PeerTrackEvent>();
-  private readonly connectedSubject = new BehaviorSubject<boolean>(false);
-  private readonly connectionStateSubject: BehaviorSubject<RTCPeerConnectionState>;
+  readonly #signalSubject = new HeldSubject<SignalData>();
+  readonly #connectSubject = new Subject<void>();
+  readonly #dataSubject = new Subject<PeerMessage>();
+  readonly #closeSubject = new Subject<void>();
+  readonly #errorSubject = new Subject<PeerError>();
+  readonly #streamSubject = new Subject<MediaStream>();
+  readonly #removestreamSubject = new Subject<MediaStream>();
+  readonly #trackSubject = new Subject<PeerTrackEvent>();
+  readonly #removetrackSubject = new Subject<PeerTrackEvent>();
+  readonly #connectedSubject = new BehaviorSubject<boolean>(false);
+  readonly #connectionStateSubject: BehaviorSubject<RTCPeerConnectionState>;
 
   /** Local signals to carry to the remote peer. Signals made before the first subscriber are held for it. */
-  readonly signal$: Observable<SignalData> = this.signalSubject.observable;
+  readonly signal$: Observable<SignalData> = this.#signalSubject.observable;
   /** Emits once, when the data channel opens. */
-  readonly connect$: Observable<void> = this.connectSubject.asObservable();
+  readonly connect$: Observable<void> = this.#connectSubject.asObservable();
   /** Each message from the remote peer: text as string, binary as ArrayBuffer. */
-  readonly data$: Observable<PeerMessage> = this.dataSubject.asObservable();
+  readonly data$: Observable<PeerMessage> = this.#dataSubject.asObservable();
   /** Emits once when the peer closes; every Observable of the peer completes right after. */
-  readonly close$: Observable<void> = this.closeSubject.asObservable();
+  readonly close$: Observable<void> = this.#closeSubject.asObservable();
   /** Errors, each a PeerError with a code. Never ends the other streams. */
-  readonly error$: Observable<PeerError> = this.errorSubject.asObservable();
+  readonly error$: Observable<PeerError> = this.#errorSubject.asObservable();
   /** A remote stream got its first track. */
-  readonly stream$: Observable<MediaStream> = this.streamSubject.asObservable();
+  readonly stream$: Observable<MediaStream> = this.#streamSubject.asObservable();
   /** A remote stream lost its last track. */
-  readonly removestream$: Observable<MediaStream> = this.removestreamSubject.asObservable();
+  readonly removestream$: Observable<MediaStream> = this.#removestreamSubject.asObservable();
   /** A remote track arrived, with its stream. */
-  readonly track$: Observable<PeerTrackEvent> = this.trackSubject.asObservable();
+  readonly track$: Observable<PeerTrackEvent> = this.#trackSubject.asObservable();
   /** A remote track was removed, with the stream it was in. */
-  readonly removetrack$: Observable<PeerTrackEvent> = this.removetrackSubject.asObservable();
+  readonly removetrack$: Observable<PeerTrackEvent> = this.#removetrackSubject.asObservable();
   /** Whether the data channel is open; replays the current value. */
-  readonly connected$: Observable<boolean> = this.connectedSubject.pipe(distinctUntilChanged());
+  readonly connected$: Observable<boolean> = this.#connectedSubject.pipe(distinctUntilChanged());
   /** The RTCPeerConnection's `connectionState`; replays the current value. */
   readonly connectionState$: Observable<RTCPeerConnectionState>;
 
-  private readonly options: ResolvedOptions;
-  private readonly log: Logger;
-  private readonly pc: RTCPeerConnection;
-  private readonly negotiation: Negotiation;
-  private readonly localMedia: LocalMedia;
-  private readonly remoteMedia: RemoteMedia;
-  private link: DataChannelLink | undefined;
-  private isDestroyed = false;
+  readonly #options: ResolvedOptions;
+  readonly #log: Logger;
+  readonly #pc: RTCPeerConnection;
+  readonly #negotiation: Negotiation;
+  readonly #localMedia: LocalMedia;
+  readonly #remoteMedia: RemoteMedia;
+  #link: DataChannelLink | undefined;
+  #isDestroyed = false;
 
   /**
    * Creates a peer. Throws `PeerError` `ERR_WEBRTC_SUPPORT` when no WebRTC implementation is found.
@@ -89,64 +89,64 @@ export class Peer extends PeerEventEmitter {
    */
   constructor(options: Partial<PeerOptions> = {}) {
     super();
-    this.options = resolveOptions(options);
-    this.initiator = this.options.initiator;
-    this.log = createLogger(this.options.debug);
+    this.#options = resolveOptions(options);
+    this.initiator = this.#options.initiator;
+    this.#log = createLogger(this.#options.debug);
     try {
-      this.pc = new this.options.wrtc.RTCPeerConnection(this.options.config);
+      this.#pc = new this.#options.wrtc.RTCPeerConnection(this.#options.config);
     } catch (cause) {
       throw new PeerError("ERR_WEBRTC_SUPPORT", `RTCPeerConnection could not be created: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
     }
-    this.connectionStateSubject = new BehaviorSubject<RTCPeerConnectionState>(this.pc.connectionState ?? "new");
-    this.connectionState$ = this.connectionStateSubject.pipe(distinctUntilChanged());
+    this.#connectionStateSubject = new BehaviorSubject<RTCPeerConnectionState>(this.#pc.connectionState ?? "new");
+    this.connectionState$ = this.#connectionStateSubject.pipe(distinctUntilChanged());
 
-    this.remoteMedia = new RemoteMedia(this.pc, this.options.wrtc.MediaStream ?? globalThis.MediaStream, {
-      track: (event) => this.trackSubject.next(event),
-      removetrack: (event) => this.removetrackSubject.next(event),
-      stream: (stream) => this.streamSubject.next(stream),
-      removestream: (stream) => this.removestreamSubject.next(stream),
-    }, this.log);
-    this.localMedia = new LocalMedia(this.pc);
-    this.negotiation = new Negotiation(this.pc, { polite: !this.initiator }, {
-      signal: (signal) => this.signalSubject.next(signal),
-      error: (error) => this.reportError(error),
-      settled: () => this.remoteMedia.detectRemovals(),
-      log: this.log,
+    this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, {
+      track: (event) => this.#trackSubject.next(event),
+      removetrack: (event) => this.#removetrackSubject.next(event),
+      stream: (stream) => this.#streamSubject.next(stream),
+      removestream: (stream) => this.#removestreamSubject.next(stream),
+    }, this.#log);
+    this.#localMedia = new LocalMedia(this.#pc);
+    this.#negotiation = new Negotiation(this.#pc, { polite: !this.initiator }, {
+      signal: (signal) => this.#signalSubject.next(signal),
+      error: (error) => this.#reportError(error),
+      settled: () => this.#remoteMedia.detectRemovals(),
+      log: this.#log,
     });
-    this.pc.onconnectionstatechange = () => this.onConnectionStateChange();
-    this.connectionStateSubject.pipe(iceRecovery()).subscribe((action) => this.onConnectionFailed(action));
+    this.#pc.onconnectionstatechange = () => this.#onConnectionStateChange();
+    this.#connectionStateSubject.pipe(iceRecovery()).subscribe((action) => this.#onConnectionFailed(action));
     if (this.initiator) {
-      const channelConfig = { protocol: HANDSHAKE_PROTOCOL, ...this.options.channelConfig };
-      this.attachChannel(this.pc.createDataChannel(this.options.channelName, channelConfig));
+      const channelConfig = { protocol: HANDSHAKE_PROTOCOL, ...this.#options.channelConfig };
+      this.#attachChannel(this.#pc.createDataChannel(this.#options.channelName, channelConfig));
     } else {
-      this.pc.ondatachannel = (event: RTCDataChannelEvent) => this.onDataChannel(event.channel);
+      this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#onDataChannel(event.channel);
     }
-    this.log.info(`peer created (${this.initiator ? "initiator" : "answerer"})`);
+    this.#log.info(`peer created (${this.initiator ? "initiator" : "answerer"})`);
   }
 
   /** Whether the data channel is open, as @rtco/peer's `ready`. */
   get ready(): boolean {
-    return this.link?.isOpen ?? false;
+    return this.#link?.isOpen ?? false;
   }
 
   /** Whether `destroy()` has run (or the peer closed by itself). */
   get destroyed(): boolean {
-    return this.isDestroyed;
+    return this.#isDestroyed;
   }
 
   /** The data channel's label: ours as initiator, the remote one's otherwise. */
   get channelName(): string {
-    return this.link?.channel.label ?? this.options.channelName;
+    return this.#link?.channel.label ?? this.#options.channelName;
   }
 
   /** The live data channel, for `bufferedAmount` and its events; undefined until there is one. */
   get channel(): RTCDataChannel | undefined {
-    return this.link?.channel;
+    return this.#link?.channel;
   }
 
   /** The underlying RTCPeerConnection. */
   get connection(): RTCPeerConnection {
-    return this.pc;
+    return this.#pc;
   }
 
   /**
@@ -160,19 +160,19 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   async signal(data: SignalData | SimplePeerSignalData | string): Promise<void> {
-    if (this.isDestroyed) {
-      this.log.warn("signal() after destroy: ignored");
+    if (this.#isDestroyed) {
+      this.#log.warn("signal() after destroy: ignored");
       return;
     }
     const parsed = parseSignal(data);
     if (parsed instanceof PeerError) {
-      this.reportError(parsed);
+      this.#reportError(parsed);
       return;
     }
-    if (parsed.kind === "description") await this.negotiation.applyDescription(parsed.description);
-    else if (parsed.kind === "candidate") await this.negotiation.addCandidate(parsed.candidate);
-    else if (parsed.kind === "transceiver") await this.negotiation.addTransceiver(parsed.mediaKind, parsed.init);
-    else await this.negotiation.offer();
+    if (parsed.kind === "description") await this.#negotiation.applyDescription(parsed.description);
+    else if (parsed.kind === "candidate") await this.#negotiation.addCandidate(parsed.candidate);
+    else if (parsed.kind === "transceiver") await this.#negotiation.addTransceiver(parsed.mediaKind, parsed.init);
+    else await this.#negotiation.offer();
   }
 
   /**
@@ -186,7 +186,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   send(data: PeerData): void {
-    const link = this.link;
+    const link = this.#link;
     if (!link) throw new PeerError("ERR_NOT_CONNECTED", "cannot send: the peer is not connected");
     link.send(data);
   }
@@ -202,7 +202,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   destroy(): void {
-    this.close(undefined);
+    this.#close(undefined);
   }
 
   /**
@@ -215,7 +215,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   addStream(stream: MediaStream): void {
-    this.localMedia.addStream(stream);
+    this.#localMedia.addStream(stream);
   }
 
   /**
@@ -228,7 +228,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   removeStream(stream: MediaStream): void {
-    this.localMedia.removeStream(stream);
+    this.#localMedia.removeStream(stream);
   }
 
   /**
@@ -241,7 +241,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   addTrack(track: MediaStreamTrack, stream: MediaStream): void {
-    this.localMedia.addTrack(track, stream);
+    this.#localMedia.addTrack(track, stream);
   }
 
   /**
@@ -253,7 +253,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   removeTrack(track: MediaStreamTrack): void {
-    this.localMedia.removeTrack(track);
+    this.#localMedia.removeTrack(track);
   }
 
   /**
@@ -266,7 +266,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): Promise<void> {
-    return this.localMedia.replaceTrack(oldTrack, newTrack);
+    return this.#localMedia.replaceTrack(oldTrack, newTrack);
   }
 
   /**
@@ -280,8 +280,8 @@ export class Peer extends PeerEventEmitter {
    */
   async getStats(): Promise<RTCStatsReport> {
     // @roamhq/wrtc throws a plain Error here after close; Chromium would answer: one rule for both.
-    if (this.isDestroyed) throw new PeerError("ERR_PEER_CLOSED", "cannot read stats: the peer is closed");
-    return this.pc.getStats();
+    if (this.#isDestroyed) throw new PeerError("ERR_PEER_CLOSED", "cannot read stats: the peer is closed");
+    return this.#pc.getStats();
   }
 
   protected eventSource<E extends PeerEventName>(event: E): PeerEventSources[E] | undefined {
@@ -299,76 +299,76 @@ export class Peer extends PeerEventEmitter {
     return Object.prototype.hasOwnProperty.call(sources, event) ? sources[event] : undefined;
   }
 
-  private onDataChannel(channel: RTCDataChannel): void {
-    if (this.link) {
-      this.log.warn(`ignoring extra data channel "${channel.label}"`);
+  #onDataChannel(channel: RTCDataChannel): void {
+    if (this.#link) {
+      this.#log.warn(`ignoring extra data channel "${channel.label}"`);
       return;
     }
-    this.log.debug(`remote data channel "${channel.label}"`);
-    this.attachChannel(channel);
+    this.#log.debug(`remote data channel "${channel.label}"`);
+    this.#attachChannel(channel);
   }
 
-  private attachChannel(channel: RTCDataChannel): void {
-    this.link = new DataChannelLink(channel, this.initiator, {
-      open: () => this.onChannelOpen(),
-      message: (data) => this.dataSubject.next(data),
+  #attachChannel(channel: RTCDataChannel): void {
+    this.#link = new DataChannelLink(channel, this.initiator, {
+      open: () => this.#onChannelOpen(),
+      message: (data) => this.#dataSubject.next(data),
       close: () => {
-        this.log.info("data channel closed");
-        this.close(undefined);
+        this.#log.info("data channel closed");
+        this.#close(undefined);
       },
-      error: (error) => this.reportError(error),
+      error: (error) => this.#reportError(error),
     });
   }
 
-  private onChannelOpen(): void {
-    this.log.info("connected");
-    this.connectedSubject.next(true);
-    this.connectSubject.next();
+  #onChannelOpen(): void {
+    this.#log.info("connected");
+    this.#connectedSubject.next(true);
+    this.#connectSubject.next();
   }
 
-  private onConnectionStateChange(): void {
-    const state = this.pc.connectionState;
-    this.log.debug("connection state", state);
-    this.connectionStateSubject.next(state);
-    if (state === "closed") this.close(undefined);
+  #onConnectionStateChange(): void {
+    const state = this.#pc.connectionState;
+    this.#log.debug("connection state", state);
+    this.#connectionStateSubject.next(state);
+    if (state === "closed") this.#close(undefined);
   }
 
-  private onConnectionFailed(action: IceRecoveryAction): void {
+  #onConnectionFailed(action: IceRecoveryAction): void {
     if (action === "restart") {
-      this.log.warn("connection failed: restarting ICE");
-      void this.negotiation.restartIce();
+      this.#log.warn("connection failed: restarting ICE");
+      void this.#negotiation.restartIce();
     } else {
-      this.close(new PeerError("ERR_CONNECTION_FAILURE", "the connection failed and an ICE restart did not recover it"));
+      this.#close(new PeerError("ERR_CONNECTION_FAILURE", "the connection failed and an ICE restart did not recover it"));
     }
   }
 
-  private reportError(error: PeerError): void {
-    this.log.error(`${error.code}: ${error.message}`);
-    if (!this.isDestroyed) this.errorSubject.next(error);
+  #reportError(error: PeerError): void {
+    this.#log.error(`${error.code}: ${error.message}`);
+    if (!this.#isDestroyed) this.#errorSubject.next(error);
   }
 
-  private close(error: PeerError | undefined): void {
-    if (this.isDestroyed) return;
-    if (error) this.reportError(error);
-    this.isDestroyed = true;
-    this.log.info("closing");
-    this.negotiation.close();
-    this.link?.close();
-    this.pc.onconnectionstatechange = null;
-    this.pc.ondatachannel = null;
-    this.pc.ontrack = null;
+  #close(error: PeerError | undefined): void {
+    if (this.#isDestroyed) return;
+    if (error) this.#reportError(error);
+    this.#isDestroyed = true;
+    this.#log.info("closing");
+    this.#negotiation.close();
+    this.#link?.close();
+    this.#pc.onconnectionstatechange = null;
+    this.#pc.ondatachannel = null;
+    this.#pc.ontrack = null;
     try {
-      this.pc.close();
+      this.#pc.close();
     } catch (cause) {
-      this.log.debug("RTCPeerConnection.close threw", cause);
+      this.#log.debug("RTCPeerConnection.close threw", cause);
     }
-    this.connectedSubject.next(false);
-    this.connectionStateSubject.next("closed");
-    this.closeSubject.next();
+    this.#connectedSubject.next(false);
+    this.#connectionStateSubject.next("closed");
+    this.#closeSubject.next();
     for (const subject of [
-      this.connectSubject, this.dataSubject, this.closeSubject, this.errorSubject, this.streamSubject,
-      this.removestreamSubject, this.trackSubject, this.removetrackSubject, this.connectedSubject,
-      this.connectionStateSubject, this.signalSubject,
+      this.#connectSubject, this.#dataSubject, this.#closeSubject, this.#errorSubject, this.#streamSubject,
+      this.#removestreamSubject, this.#trackSubject, this.#removetrackSubject, this.#connectedSubject,
+      this.#connectionStateSubject, this.#signalSubject,
     ]) subject.complete();
   }
 }
