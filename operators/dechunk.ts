@@ -4,7 +4,7 @@
 import { Observable, type OperatorFunction } from "rxjs";
 import { PeerError } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
-import { Reassembler, type ReassemblyLimits } from "./reassembly.js";
+import { Reassembler, type DroppedMessage, type ReassemblyLimits } from "./reassembly.js";
 
 export interface DechunkOptions {
   /** Largest message accepted, in bytes (default 256 MiB). Checked on each frame's header, before anything is buffered. */
@@ -13,6 +13,16 @@ export interface DechunkOptions {
   maxPendingMessages?: number;
   /** Most bytes all held messages may declare together (default: `maxMessageSize`). */
   maxPendingBytes?: number;
+  /**
+   * For an unreliable channel (`channelConfig: { ordered: false, maxRetransmits: 0 }`), where
+   * frames may be lost: deliver each message as soon as it is complete (no stream order), and
+   * when a new message would pass `maxPendingMessages` or `maxPendingBytes`, drop the oldest
+   * incomplete ones to make room instead of erroring; incomplete messages left when the frames
+   * end are dropped too. Each drop is told to `onDrop`. Default false.
+   */
+  lossy?: boolean;
+  /** Lossy mode: told about each message dropped (a message whose late frames start it again can be told twice). */
+  onDrop?: (dropped: DroppedMessage) => void;
 }
 
 /** Default `maxMessageSize`: 256 MiB. */
@@ -47,6 +57,11 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 64;
  *   sender starts), text that is not UTF-8, or the input completing while a message is
  *   incomplete.
  *
+ * With `lossy: true` (for unreliable channels) a lost frame costs only its message: messages
+ * come out as they complete, and the oldest incomplete message is dropped, and told to
+ * `onDrop`, when a new one needs room under `maxPendingMessages` / `maxPendingBytes`, so
+ * memory stays within those limits however many frames are lost. Malformed frames still error.
+ *
  * @example
  * Receive what `chunk()` + `sendTo()` send from another peer (two peers in one page here).
  * ```ts
@@ -67,7 +82,7 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 64;
  * @see {@link chunk}
  *
  * @param options `maxMessageSize` (default 256 MiB), `maxPendingMessages` (default 64),
- * `maxPendingBytes` (default `maxMessageSize`).
+ * `maxPendingBytes` (default `maxMessageSize`), `lossy` (default false) and `onDrop`.
  * @return A function that returns an Observable of the reassembled messages.
  */
 export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMessage | ArrayBufferView, PeerMessage> {
@@ -80,10 +95,12 @@ export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMess
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`dechunk(): ${name} must be a positive integer, got ${String(value)}`);
   }
+  const { onDrop = () => undefined } = options;
+  const lossy = options.lossy ? { onDrop } : undefined;
 
   return (source) =>
     new Observable<PeerMessage>((subscriber) => {
-      const reassembler = new Reassembler(limits, (message) => subscriber.next(message));
+      const reassembler = new Reassembler(limits, (message) => subscriber.next(message), lossy);
       // What throws below is a PeerError from the framing checks: it ends the output.
       const guard = (work: () => void): void => {
         try {

@@ -17,6 +17,27 @@ export interface ReassemblyLimits {
   maxPendingBytes: number;
 }
 
+/** A message given up in lossy mode, as `dechunk({ lossy: true, onDrop })` reports it. */
+export interface DroppedMessage {
+  /** Stream id and message number (seq) of the message. */
+  stream: number;
+  seq: number;
+  /** Frames that had arrived, of `count`. */
+  received: number;
+  count: number;
+  /** `evicted`: room was needed for a newer message; `ended`: the frames ended while it was incomplete. */
+  reason: "evicted" | "ended";
+}
+
+/**
+ * Lossy mode, for unreliable channels (`maxRetransmits` / `maxPacketLifeTime`): a message is
+ * delivered as soon as it is complete, whatever its stream order, and an incomplete one is
+ * dropped (and reported) when a limit would be passed or the frames end, instead of erroring.
+ */
+export interface LossyHandling {
+  onDrop(dropped: DroppedMessage): void;
+}
+
 /** Idle streams remembered (to keep their order) before the least recently used are forgotten. */
 export const MAX_IDLE_STREAMS = 1024;
 
@@ -24,6 +45,8 @@ export const MAX_IDLE_STREAMS = 1024;
 interface Partial {
   header: FrameHeader;
   bytes: Uint8Array;
+  /** The stream it belongs to, to drop it from there. */
+  stream: Stream;
   /** One bit per frame index already placed. */
   placed: Uint32Array;
   missing: number;
@@ -45,10 +68,13 @@ export class Reassembler {
   private readonly streams = new Map<number, Stream>();
   private pendingMessages = 0;
   private pendingBytes = 0;
+  /** Lossy mode only: incomplete messages, oldest first, the order they are dropped in. */
+  private readonly incomplete = new Set<Partial>();
 
   constructor(
     private readonly limits: ReassemblyLimits,
     private readonly deliver: (message: PeerMessage) => void,
+    private readonly lossy?: LossyHandling,
   ) {}
 
   /** Messages held right now (incomplete or waiting for their turn). */
@@ -62,21 +88,25 @@ export class Reassembler {
     const payload = frame.subarray(HEADER_SIZE);
     const stream = this.streamOf(header.stream);
     const ahead = (header.seq - stream.next) >>> 0;
-    if (ahead >= HALF_SEQ_SPACE) {
+    // Lossy mode keeps no stream order: a lost message must not hold back the ones after it.
+    if (!this.lossy && ahead >= HALF_SEQ_SPACE) {
       throw invalid(`message ${header.seq} of stream ${header.stream} is behind the stream (next is ${stream.next}): a duplicate, or frames from before dechunk() subscribed`);
     }
 
     let partial = stream.partial.get(header.seq);
     if (partial === undefined) {
       if (stream.ready.has(header.seq)) throw invalid(`duplicate frame: message ${header.seq} of stream ${header.stream} is already complete`);
-      if (header.count === 1 && ahead === 0) {
+      if (header.count === 1 && (ahead === 0 || this.lossy)) {
         // The common small message: no buffer of its own, decoded straight from the frame.
-        this.deliverInOrder(stream, decodeMessage(header.kind, payload, true));
+        const message = decodeMessage(header.kind, payload, true);
+        if (this.lossy) this.deliver(message);
+        else this.deliverInOrder(stream, message);
         return;
       }
       this.admit(header.total);
-      partial = this.start(header);
+      partial = this.start(header, stream);
       stream.partial.set(header.seq, partial);
+      if (this.lossy) this.incomplete.add(partial);
     } else if (!sameMessage(partial.header, header)) {
       throw invalid(`frame ${header.index} of message ${header.seq} (stream ${header.stream}) disagrees with earlier frames on kind, size or count`);
     }
@@ -90,8 +120,12 @@ export class Reassembler {
     if (--partial.missing > 0) return;
 
     stream.partial.delete(header.seq);
+    this.incomplete.delete(partial);
     const message = decodeMessage(header.kind, partial.bytes, false);
-    if (ahead === 0) {
+    if (this.lossy) {
+      this.release(header.total);
+      this.deliver(message);
+    } else if (ahead === 0) {
       this.release(header.total);
       this.deliverInOrder(stream, message);
     } else {
@@ -101,6 +135,10 @@ export class Reassembler {
 
   /** Called when the frames end: throws if a message is still incomplete or waiting. */
   finish(): void {
+    if (this.lossy) {
+      for (const partial of this.incomplete) this.drop(partial, "ended");
+      return;
+    }
     if (this.pendingMessages > 0) throw invalid(`frames ended with ${this.pendingMessages} message(s) incomplete or missing an earlier message`);
   }
 
@@ -117,6 +155,11 @@ export class Reassembler {
 
   private admit(size: number): void {
     const { maxPendingMessages, maxPendingBytes } = this.limits;
+    // Lossy mode makes room by dropping the oldest incomplete messages.
+    for (const oldest of this.incomplete) {
+      if (this.pendingMessages + 1 <= maxPendingMessages && this.pendingBytes + size <= maxPendingBytes) break;
+      this.drop(oldest, "evicted");
+    }
     if (this.pendingMessages + 1 > maxPendingMessages) {
       throw new PeerError("ERR_FRAME_TOO_LARGE", `more than ${maxPendingMessages} messages held at once (maxPendingMessages)`);
     }
@@ -132,14 +175,22 @@ export class Reassembler {
     this.pendingBytes -= size;
   }
 
-  private start(header: FrameHeader): Partial {
+  private drop(partial: Partial, reason: DroppedMessage["reason"]): void {
+    const { header } = partial;
+    this.incomplete.delete(partial);
+    partial.stream.partial.delete(header.seq);
+    this.release(header.total);
+    this.lossy?.onDrop({ stream: header.stream, seq: header.seq, received: header.count - partial.missing, count: header.count, reason });
+  }
+
+  private start(header: FrameHeader, stream: Stream): Partial {
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(header.total);
     } catch (cause) {
       throw new PeerError("ERR_FRAME_TOO_LARGE", `could not allocate ${header.total} bytes for a message`, cause);
     }
-    return { header, bytes, placed: new Uint32Array(Math.ceil(header.count / 32)), missing: header.count };
+    return { header, bytes, stream, placed: new Uint32Array(Math.ceil(header.count / 32)), missing: header.count };
   }
 
   /** Finds or creates a stream's state; moves it to the back of the idle-eviction order. */

@@ -1,0 +1,31 @@
+// Faults of a remote peer living in another process: killed with SIGKILL (no SCTP ABORT
+// is ever sent), or closing properly. The local peer must end with close$ within a bound.
+import { describe, expect, it } from "vitest";
+import { VANISHED_REMOTE_CLOSE_BOUND_MS, remoteFault } from "../support/remote-faults.js";
+
+describe("a remote peer in another process", () => {
+  it(
+    "SIGKILLed: the local peer reports ERR_CONNECTION_FAILURE and closes within the bound, leaving nothing open",
+    async () => {
+      const outcome = await remoteFault((remote) => remote.child.kill("SIGKILL"));
+      console.log(`[figure] remote SIGKILLed: local close$ after ${outcome.closeAfterMs.toFixed(0)} ms`);
+      expect(outcome.closeAfterMs).toBeLessThan(VANISHED_REMOTE_CLOSE_BOUND_MS);
+      expect(outcome.errors.map((error) => error.code)).toEqual(["ERR_CONNECTION_FAILURE"]);
+    },
+    VANISHED_REMOTE_CLOSE_BOUND_MS + 20_000,
+  );
+
+  it("destroying its peer: the local peer closes at once with no error", async () => {
+    const outcome = await remoteFault((remote) => remote.command({ destroy: true }));
+    console.log(`[figure] remote destroy(): local close$ after ${outcome.closeAfterMs.toFixed(0)} ms`);
+    expect(outcome.closeAfterMs).toBeLessThan(5_000);
+    expect(outcome.errors).toEqual([]);
+  });
+
+  it("closing only its data channel: the local peer closes at once with no error", async () => {
+    const outcome = await remoteFault((remote) => remote.command({ closeChannel: true }), { localInitiator: false });
+    console.log(`[figure] remote channel.close(): local close$ after ${outcome.closeAfterMs.toFixed(0)} ms`);
+    expect(outcome.closeAfterMs).toBeLessThan(5_000);
+    expect(outcome.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+// Fault scenarios against a remote peer in a child process (Node only), shared by the
+// short suite (test/node) and the soak (test/soak): the remote vanishes without a word,
+// or closes properly; the local peer must end with close$, leaving nothing open.
+import { expect } from "chai";
+import { firstValueFrom, lastValueFrom, merge, toArray, type Observable } from "rxjs";
+import { Peer, PeerError, type WebRTCImplementation } from "../../src/index.js";
+import wrtcModule from "@roamhq/wrtc";
+import { spawnRemotePeer, type RemotePeer } from "./remote-peer.js";
+
+const wrtc = wrtcModule as unknown as WebRTCImplementation;
+
+/** Upper bound, in ms, on close$ after the remote process dies; docs/reliability.md explains it. */
+export const VANISHED_REMOTE_CLOSE_BOUND_MS = 40_000;
+
+/** What a fault scenario measured. */
+export interface FaultOutcome {
+  /** ms from the fault to the local close$. */
+  closeAfterMs: number;
+  errors: PeerError[];
+}
+
+/** Every Observable of a peer, to check that all complete. */
+function everyStream(peer: Peer): Observable<unknown>[] {
+  return [peer.signal$, peer.connect$, peer.data$, peer.close$, peer.error$, peer.stream$, peer.removestream$, peer.track$, peer.removetrack$, peer.connected$, peer.connectionState$];
+}
+
+/** Timers, sockets and child handles of this process, by kind. */
+function resources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Connects a local peer to a remote one in a child process, exchanges a message, applies
+ * `fault` to the remote, and waits for the local close$. Checks that the local peer closed
+ * its connection and channel, completed every Observable, and left no timer or handle.
+ */
+export async function remoteFault(
+  fault: (remote: RemotePeer) => void,
+  options: { localInitiator?: boolean } = {},
+): Promise<FaultOutcome> {
+  const before = resources();
+  const localInitiator = options.localInitiator ?? true;
+  const local = new Peer({ initiator: localInitiator, debug: 0, wrtc });
+  const remote = spawnRemotePeer(local, { initiator: !localInitiator });
+  try {
+    const errors: PeerError[] = [];
+    local.error$.subscribe((error) => errors.push(error));
+    const allComplete = Promise.all(everyStream(local).map((stream) => lastValueFrom(merge(stream).pipe(toArray()))));
+    await Promise.all([firstValueFrom(local.connect$), remote.connected]);
+    const echoed = firstValueFrom(local.data$);
+    local.send("ping");
+    remote.command({ send: "pong" });
+    expect(await echoed).to.equal("pong");
+
+    const closed = firstValueFrom(local.close$);
+    const channel = local.channel;
+    const start = performance.now();
+    fault(remote);
+    await closed;
+    const closeAfterMs = performance.now() - start;
+
+    await allComplete;
+    expect(local.destroyed).to.equal(true);
+    expect(local.connection.connectionState).to.equal("closed");
+    expect(channel?.readyState).to.equal("closed");
+    // A remote that closed properly is still running: end it (it exits when its IPC closes).
+    if (remote.child.connected) remote.child.disconnect();
+    await remote.exited;
+    // Let the child's pipes and any last callbacks go, then nothing of this test may remain.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = resources();
+    const added = [...after].filter(([kind, count]) => count > (before.get(kind) ?? 0));
+    expect(added, "timers or handles left open").to.deep.equal([]);
+    return { closeAfterMs, errors };
+  } finally {
+    local.destroy();
+    if (remote.child.exitCode === null && remote.child.signalCode === null) remote.child.kill("SIGKILL");
+  }
+}
