@@ -3,11 +3,11 @@
  * of the server as a signaling channel that `connectSignaling` binds a peer to.
  * Imports only rxjs and rxpeer, so it bundles for the browser.
  */
-import { filter, type Observable } from "rxjs";
+import { EMPTY, concatWith, defer, filter, throwError, type Observable } from "rxjs";
 import { webSocket, type WebSocketSubjectConfig } from "rxjs/webSocket";
 import { retryBackoff, type RetryBackoffOptions, type SignalingChannel } from "../../operators/index.js";
 import type { SignalData } from "../../src/index.js";
-import { isSignalingError, type SignalingError } from "./protocol.js";
+import { CLOSE_CODES, isSignalingError, type SignalingError } from "./protocol.js";
 
 export interface RoomChannelOptions {
   /** The WebSocket class where there is no global one: on Node 20, `WebSocket` from `ws`. */
@@ -39,6 +39,7 @@ export function roomChannel(serverUrl: string, room: string, options: RoomChanne
   // failed before opening, and a peer emits its offer only once.
   const pending: SignalData[] = [];
   let open = false;
+  let lastCloseCode = 0;
   const socket = webSocket<unknown>({
     url: `${serverUrl.replace(/\/+$/, "")}/${encodeURIComponent(room)}`,
     // ws's WebSocket has the browser's interface as far as rxjs uses it, not its exact type.
@@ -49,9 +50,18 @@ export function roomChannel(serverUrl: string, room: string, options: RoomChanne
         for (const signal of pending.splice(0)) socket.next(signal);
       },
     },
-    closeObserver: { next: () => (open = false) },
+    closeObserver: {
+      next: (event: CloseEvent) => {
+        open = false;
+        lastCloseCode = event.code;
+      },
+    },
   });
+  const refusals: ReadonlySet<number> = new Set(Object.values(CLOSE_CODES));
   const incoming: Observable<unknown> = socket.pipe(
+    // A clean close (the server restarting) completes rxjs's socket; retry it like a failure,
+    // unless the server refused this client on purpose (bad room, room full, too many rooms).
+    concatWith(defer(() => (refusals.has(lastCloseCode) ? EMPTY : throwError(() => new Error(`signaling socket closed (code ${lastCloseCode})`))))),
     retryBackoff({ initialDelay: 100, maxDelay: 2000, maxRetries: 8, ...options.retry }),
     filter((message) => {
       if (!isSignalingError(message)) return true;
