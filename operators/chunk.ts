@@ -32,8 +32,10 @@ const encoder = new TextEncoder();
  * the order the messages came. Each subscription gets a random 32-bit stream id and numbers
  * its messages from 0. All frames of one message are emitted synchronously, one after the
  * other, as they are made: a 64 MiB message becomes about 4100 frames at once, so a downstream
- * `sendTo()` queues what the channel cannot take yet (see its notes on memory).
- * The format is specified in docs/wire-format.md.
+ * `sendTo()` queues what the channel cannot take yet (see its notes on memory). A value
+ * that arrives while a message is being framed (a consumer feeding the source from inside
+ * this output, e.g. one message per running total of `sendTo()`) waits until that
+ * message's last frame is out. The format is specified in docs/wire-format.md.
  *
  * @example
  * Frame a short string and a 40,000-byte array, then reassemble them.
@@ -62,9 +64,12 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
     new Observable<ArrayBuffer>((subscriber) => {
       const stream = randomStreamId();
       let seq = 0;
-      // Values that arrived while a Blob ahead of them is being read.
-      const waiting: PeerData[] = [];
+      // Values not framed yet, in order: behind a Blob being read, or behind the message being
+      // framed when a downstream feeds the source from inside our emission (an on-demand producer
+      // driven by sendTo's totals does). One message's frames always leave together, under its seq.
+      const queue: PeerData[] = [];
       let reading = false;
+      let framing = false;
       let sourceDone = false;
       const emit = (frame: ArrayBuffer): boolean => {
         subscriber.next(frame);
@@ -72,47 +77,57 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
       };
 
       const frameBytes = (bytes: Uint8Array, kind: FrameKind): void => {
-        writeFrames(bytes, kind, stream, seq, chunkSize, emit);
+        const message = seq;
         seq = (seq + 1) >>> 0;
+        writeFrames(bytes, kind, stream, message, chunkSize, emit);
       };
 
-      const handle = (value: PeerData): void => {
+      const frameValue = (value: Exclude<PeerData, Blob>): void => {
         if (typeof value === "string") return frameBytes(encoder.encode(value), KIND_TEXT);
         if (isArrayBuffer(value)) return frameBytes(new Uint8Array(value), KIND_BINARY);
         if (ArrayBuffer.isView(value)) return frameBytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength), KIND_BINARY);
-        if (isBlob(value)) {
-          reading = true;
-          value.arrayBuffer().then(
-            (buffer) => {
-              if (subscriber.closed) return;
-              reading = false;
-              frameBytes(new Uint8Array(buffer), KIND_BINARY);
-              drain();
-            },
-            (cause: unknown) => subscriber.error(cause),
-          );
-          return;
-        }
         subscriber.error(new PeerError("ERR_FRAME_INVALID", `chunk() frames strings, ArrayBuffers, views and Blobs, got ${describe(value)}`));
       };
 
       const drain = (): void => {
-        while (!reading && waiting.length > 0 && !subscriber.closed) {
-          const next = waiting.shift();
-          if (next !== undefined) handle(next);
+        if (framing || reading) return;
+        framing = true;
+        try {
+          while (queue.length > 0 && !subscriber.closed) {
+            const value = queue[0] as PeerData;
+            if (isBlob(value)) return readBlob(value);
+            queue.shift();
+            frameValue(value);
+          }
+          if (sourceDone && !subscriber.closed) subscriber.complete();
+        } finally {
+          framing = false;
         }
-        if (!reading && sourceDone) subscriber.complete();
+      };
+
+      // The Blob stays at the head of the queue, so what came after it waits for it.
+      const readBlob = (blob: Blob): void => {
+        reading = true;
+        blob.arrayBuffer().then(
+          (buffer) => {
+            if (subscriber.closed) return;
+            queue[0] = buffer;
+            reading = false;
+            drain();
+          },
+          (cause: unknown) => subscriber.error(cause),
+        );
       };
 
       const subscription = source.subscribe({
         next: (value) => {
-          if (reading) waiting.push(value);
-          else handle(value);
+          queue.push(value);
+          drain();
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
           sourceDone = true;
-          if (!reading) subscriber.complete();
+          drain();
         },
       });
       return () => subscription.unsubscribe();

@@ -3,7 +3,7 @@
  * handlers, normalises what arrives (text stays text, binary becomes an
  * ArrayBuffer on every runtime) and sends any PeerData in order.
  */
-import { PeerError } from "./errors.js";
+import { PeerError, describe, toPeerError } from "./errors.js";
 import type { PeerData, PeerMessage } from "./types.js";
 
 /**
@@ -30,7 +30,7 @@ export interface DataChannelHandlers {
  * @example
  * ```ts
  * const link = new DataChannelLink(pc.createDataChannel("chat"), true, handlers);
- * link.send("hello"); // once handlers.open() has run
+ * link.send("hello"); // while link.isOpen, from handlers.open() on
  * ```
  */
 export class DataChannelLink {
@@ -62,35 +62,40 @@ export class DataChannelLink {
     this.#handlers = handlers;
     this.#awaitingMarker = createdHere && channel.protocol === HANDSHAKE_PROTOCOL;
     channel.binaryType = "arraybuffer";
+    // close() detaches these handlers first, so none of them runs after it (both runtimes
+    // read the on* handler when they dispatch).
     channel.onopen = () => this.#onChannelOpen();
     channel.onmessage = (event: MessageEvent) => this.#onChannelMessage(event.data);
-    channel.onclose = () => this.#onChannelClose();
+    channel.onclose = () => {
+      this.isOpen = false;
+      this.#handlers.close();
+    };
     channel.onerror = (event: Event) => this.#onChannelError(event);
     if (channel.readyState === "open") queueMicrotask(() => this.#onChannelOpen());
   }
 
   /**
-   * Sends one message. Throws `ERR_NOT_CONNECTED` unless open; Blobs are read first,
+   * Sends one message; only while `isOpen` (the Peer checks it). Blobs are read first,
    * and anything sent after a Blob waits for it, so order is always kept.
    */
   send(data: PeerData): void {
-    if (!this.isOpen) throw new PeerError("ERR_NOT_CONNECTED", "cannot send: the data channel is not open");
     if (typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
       if (this.#pendingReads === 0) {
         this.#sendNow(data);
         return;
       }
-    } else if (!isBlob(data)) {
-      throw invalidPayload(data);
+    } else if (!(data instanceof Blob)) {
+      throw new PeerError("ERR_DATA_CHANNEL", `send() takes a string, Blob, ArrayBuffer or ArrayBufferView, got ${describe(data)}`);
     }
     this.#pendingReads++;
-    const payload = isBlob(data) ? data.arrayBuffer() : data;
+    // Blob is a global on every runtime rxpeer supports (Node 20+ and browsers).
+    const payload = data instanceof Blob ? data.arrayBuffer() : data;
     this.#sendChain = this.#sendChain.then(async () => {
       try {
         const bytes = await payload;
         if (this.isOpen) this.#sendNow(bytes as string | ArrayBuffer | ArrayBufferView);
       } catch (cause) {
-        this.#handlers.error(cause instanceof PeerError ? cause : new PeerError("ERR_DATA_CHANNEL", `could not read Blob to send: ${String(cause)}`, cause));
+        this.#handlers.error(toPeerError("ERR_DATA_CHANNEL", "could not read Blob to send", cause));
       } finally {
         this.#pendingReads--;
       }
@@ -104,10 +109,7 @@ export class DataChannelLink {
     this.isOpen = false;
     clearTimeout(this.#openTimer);
     const { channel } = this;
-    channel.onopen = null;
-    channel.onmessage = null;
-    channel.onclose = null;
-    channel.onerror = null;
+    channel.onopen = channel.onmessage = channel.onclose = channel.onerror = null;
     try {
       channel.close();
     } catch {
@@ -120,7 +122,7 @@ export class DataChannelLink {
       // The overloads of send() differ per type; one call site keeps this path small.
       (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(data);
     } catch (cause) {
-      throw new PeerError("ERR_DATA_CHANNEL", `send failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+      throw toPeerError("ERR_DATA_CHANNEL", "send failed", cause);
     }
   }
 
@@ -136,10 +138,8 @@ export class DataChannelLink {
     if (!this.#createdHere) {
       if (this.channel.protocol === HANDSHAKE_PROTOCOL) this.#sendNow(READY_MARKER);
       this.#reportOpen();
-    } else if (this.#awaitingMarker) {
-      this.#openTimer = setTimeout(() => this.#reportOpen(), READY_TIMEOUT_MS);
     } else {
-      this.#openTimer = setTimeout(() => this.#reportOpen(), 0);
+      this.#openTimer = setTimeout(() => this.#reportOpen(), this.#awaitingMarker ? READY_TIMEOUT_MS : 0);
     }
   }
 
@@ -150,50 +150,23 @@ export class DataChannelLink {
     this.#handlers.open();
   }
 
-  #onMarker(): void {
-    this.#awaitingMarker = false;
-    if (this.#channelOpen) this.#reportOpen();
-  }
-
   #onChannelMessage(data: unknown): void {
-    if (this.#awaitingMarker && data === READY_MARKER) return this.#onMarker();
+    if (this.#awaitingMarker && data === READY_MARKER) {
+      this.#awaitingMarker = false;
+      if (this.#channelOpen) this.#reportOpen();
+      return;
+    }
     if (typeof data === "string" || data instanceof ArrayBuffer) this.#handlers.message(data);
-    else if (ArrayBuffer.isView(data)) this.#handlers.message(copyToArrayBuffer(data));
+    // A view (a runtime's Buffer) becomes a copy of just its bytes.
+    else if (ArrayBuffer.isView(data)) this.#handlers.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer);
     else this.#handlers.error(new PeerError("ERR_DATA_CHANNEL", `received a message of unexpected type ${Object.prototype.toString.call(data)}`));
   }
 
-  #onChannelClose(): void {
-    if (this.#closed) return;
-    this.isOpen = false;
-    this.#handlers.close();
-  }
-
   #onChannelError(event: Event): void {
-    if (this.#closed) return;
     const detail = (event as Event & { error?: unknown }).error;
     // Chromium at times reports the remote peer closing as an SCTP "User-Initiated
     // Abort" (cause code 12) just before `close`: a remote close, not an error.
-    if (isRemoteAbort(detail)) return;
-    const message = detail instanceof Error ? detail.message : "unknown error";
-    this.#handlers.error(new PeerError("ERR_DATA_CHANNEL", `data channel error: ${message}`, detail ?? event));
+    if ((detail as { sctpCauseCode?: unknown } | null | undefined)?.sctpCauseCode === 12) return;
+    this.#handlers.error(toPeerError("ERR_DATA_CHANNEL", "data channel error", detail ?? event));
   }
-}
-
-function isRemoteAbort(detail: unknown): boolean {
-  return typeof detail === "object" && detail !== null && (detail as { sctpCauseCode?: unknown }).sctpCauseCode === 12;
-}
-
-function isBlob(data: unknown): data is Blob {
-  return typeof Blob !== "undefined" && data instanceof Blob;
-}
-
-function invalidPayload(data: unknown): PeerError {
-  const kind = data === null ? "null" : typeof data === "object" ? Object.prototype.toString.call(data) : typeof data;
-  return new PeerError("ERR_DATA_CHANNEL", `send() takes a string, Blob, ArrayBuffer or ArrayBufferView, got ${kind}`);
-}
-
-function copyToArrayBuffer(view: ArrayBufferView): ArrayBuffer {
-  const copy = new Uint8Array(view.byteLength);
-  copy.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-  return copy.buffer;
 }

@@ -29,13 +29,13 @@ export type PeerErrorCode =
  */
 export class PeerError extends Error {
   readonly code: PeerErrorCode;
-  override readonly cause?: unknown;
+  // Set by Error itself from the options below (ES2022 error cause); declared only, so no field overwrites it.
+  declare readonly cause?: unknown;
 
   constructor(code: PeerErrorCode, message: string, cause?: unknown) {
-    super(message);
+    super(message, { cause });
     this.name = "PeerError";
     this.code = code;
-    if (cause !== undefined) this.cause = cause;
   }
 }
 
@@ -53,4 +53,36 @@ export function toPeerError(code: PeerErrorCode, context: string, cause: unknown
   if (cause instanceof PeerError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new PeerError(code, `${context}: ${detail}`, cause);
+}
+
+/**
+ * What a wrong value was, for a message's "got ...": its type, or a preview of a string.
+ *
+ * @example
+ * ```ts
+ * describe(null); // "null"
+ * describe([1]); // "an array"
+ * describe("hi"); // 'the string "hi"'
+ * ```
+ */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `the string "${preview(value)}"`;
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+/**
+ * A string as it may appear in a message: escaped, and cut to its first 40 characters.
+ *
+ * @example
+ * ```ts
+ * preview('say "hi"'); // 'say \\"hi\\"'
+ * preview("x".repeat(50)); // the first 40 x's, then "... (50 characters)"
+ * ```
+ */
+export function preview(text: string): string {
+  const shown = JSON.stringify(text.slice(0, 40)).slice(1, -1);
+  return text.length > 40 ? `${shown}... (${text.length} characters)` : shown;
 }

@@ -36,18 +36,26 @@ export interface PeerEventSources {
   removetrack: Observable<PeerTrackEvent>;
 }
 
+/** The Observables a facade's owner exposes, each named after its event plus `$`: `signal$`, `data$`, ... */
+export type PeerEventStreams = { [E in PeerEventName as `${E}$`]: PeerEventSources[E] };
+
+// The facade's events: its owner has other Observables too (`connected$`), not events.
+const EVENTS: ReadonlySet<string> = new Set<PeerEventName>(["signal", "connect", "data", "close", "error", "stream", "removestream", "track", "removetrack"]);
+
 type AnyListener = (...args: never[]) => void;
 
 interface Registration {
   listener: AnyListener;
   context: unknown;
   once: boolean;
-  subscription: Subscription | undefined;
-  done: boolean;
+  subscription?: Subscription;
+  // Set once the registration is forgotten: no call after that, even from a value already on its way.
+  done?: boolean;
 }
 
 /**
- * Base class giving a Peer eventemitter3's listener methods on top of its Observables.
+ * Base class giving a Peer eventemitter3's listener methods on top of its Observables,
+ * which the Peer must expose as {@link PeerEventStreams} (`signal$`, `data$`, ...).
  *
  * @example
  * ```ts
@@ -58,9 +66,6 @@ interface Registration {
  */
 export abstract class PeerEventEmitter {
   readonly #registrations = new Map<string, Registration[]>();
-
-  /** The Observable behind each facade event. */
-  protected abstract eventSource<E extends PeerEventName>(event: E): PeerEventSources[E] | undefined;
 
   /** Calls `listener` on every `event`. */
   on<E extends PeerEventName>(event: E, listener: PeerEvents[E], context?: unknown): this {
@@ -79,21 +84,10 @@ export abstract class PeerEventEmitter {
 
   /** Removes matching listeners of `event` (all of them when `listener` is omitted), as eventemitter3 does. */
   off<E extends PeerEventName>(event: E, listener?: PeerEvents[E], context?: unknown, once?: boolean): this {
-    const list = this.#registrations.get(event);
-    if (!list) return this;
-    const keep: Registration[] = [];
-    for (const registration of list) {
-      const matches =
-        !listener ||
-        (registration.listener === listener && (once === undefined || !once || registration.once) && (!context || registration.context === context));
-      if (matches) {
-        registration.done = true;
-        registration.subscription?.unsubscribe();
-      }
-      else keep.push(registration);
+    for (const registration of [...(this.#registrations.get(event) ?? [])]) {
+      const matches = !listener || (registration.listener === listener && (!once || registration.once) && (!context || registration.context === context));
+      if (matches) this.#forget(event, registration);
     }
-    if (keep.length) this.#registrations.set(event, keep);
-    else this.#registrations.delete(event);
     return this;
   }
 
@@ -104,14 +98,7 @@ export abstract class PeerEventEmitter {
 
   /** Removes every listener of `event`, or of every event. */
   removeAllListeners(event?: PeerEventName): this {
-    const events = event === undefined ? [...this.#registrations.keys()] : [event];
-    for (const name of events) {
-      for (const registration of this.#registrations.get(name) ?? []) {
-        registration.done = true;
-        registration.subscription?.unsubscribe();
-      }
-      this.#registrations.delete(name);
-    }
+    for (const name of event === undefined ? [...this.#registrations.keys()] : [event]) this.off(name as PeerEventName);
     return this;
   }
 
@@ -132,23 +119,20 @@ export abstract class PeerEventEmitter {
 
   #register(event: PeerEventName, listener: AnyListener, context: unknown, once: boolean): this {
     if (typeof listener !== "function") throw new TypeError(`listener for "${String(event)}" must be a function`);
-    const registration: Registration = { listener, context, once, subscription: undefined, done: false };
+    const registration: Registration = { listener, context, once };
     const list = this.#registrations.get(event) ?? [];
     list.push(registration);
     this.#registrations.set(event, list);
-    const source = this.eventSource(event) as Observable<unknown> | undefined;
+    // An event name of no Observable (eventemitter3 takes any) keeps its listener, never called.
+    const source = EVENTS.has(event) ? (this as unknown as Record<string, Observable<unknown>>)[`${event}$`] : undefined;
     if (!source) return this;
-    const call = listener as (this: unknown, ...args: unknown[]) => void;
     const spread = event === "track" || event === "removetrack";
     registration.subscription = source.subscribe({
       next: (value) => {
         if (registration.done) return;
         if (once) this.#forget(event, registration);
-        if (spread) {
-          const { track, stream } = value as PeerTrackEvent;
-          call.call(context, track, stream);
-        } else if (value === undefined) call.call(context);
-        else call.call(context, value);
+        // As @rtco/peer: track listeners get (track, stream), those of void events no argument.
+        (listener as (this: unknown, ...args: unknown[]) => void).apply(context, spread ? [(value as PeerTrackEvent).track, (value as PeerTrackEvent).stream] : value === undefined ? [] : [value]);
       },
       complete: () => this.#forget(event, registration),
     });

@@ -3,7 +3,7 @@
  * restart does not bring the connection back. Pure: it maps connection states
  * to decisions, and the Peer carries them out.
  */
-import { EMPTY, type Observable, type OperatorFunction, concat, endWith, filter, map, of, scan, switchMap, timer } from "rxjs";
+import { type Observable, type OperatorFunction, concat, defer, endWith, filter, map, of, switchMap, timer } from "rxjs";
 
 /** A decision about a failed connection. */
 export type IceRecoveryAction = "restart" | "give-up";
@@ -16,13 +16,6 @@ export type IceRecoveryAction = "restart" | "give-up";
  * bound the peer would never close. Measured in docs/reliability.md.
  */
 export const ICE_RESTART_TIMEOUT_MS = 10_000;
-
-type Command = IceRecoveryAction | "settled";
-
-interface RecoveryState {
-  restarts: number;
-  command: Command | undefined;
-}
 
 /**
  * Turns `connectionState` changes into recovery decisions: the first `failed`
@@ -47,24 +40,19 @@ interface RecoveryState {
  */
 export function iceRecovery(maxRestarts = 1, restartTimeout = ICE_RESTART_TIMEOUT_MS): OperatorFunction<RTCPeerConnectionState, IceRecoveryAction> {
   return (states) =>
-    states.pipe(
-      scan<RTCPeerConnectionState, RecoveryState>(
-        ({ restarts }, state) => {
-          if (state === "connected") return { restarts: 0, command: "settled" };
-          if (state === "closed") return { restarts, command: "settled" };
-          if (state !== "failed") return { restarts, command: undefined };
-          return restarts < maxRestarts ? { restarts: restarts + 1, command: "restart" } : { restarts, command: "give-up" };
-        },
-        { restarts: 0, command: undefined },
-      ),
-      map((state) => state.command),
-      filter((command): command is Command => command !== undefined),
-      // The end of the states ends any restart's timer too, so nothing outlives the peer.
-      endWith<Command>("settled"),
-      switchMap((command): Observable<IceRecoveryAction> => {
-        if (command === "settled") return EMPTY;
-        if (command === "give-up") return of("give-up");
-        return concat(of("restart" as const), timer(restartTimeout).pipe(map(() => "give-up" as const)));
-      }),
-    );
+    defer(() => {
+      let restarts = 0;
+      return states.pipe(
+        // The end of the states ends any restart's timer too, so nothing outlives the peer.
+        endWith<RTCPeerConnectionState>("closed"),
+        // Any other state ("connecting", "disconnected", ...) leaves a restart's timer running.
+        filter((state) => state === "connected" || state === "closed" || state === "failed"),
+        switchMap((state): Observable<IceRecoveryAction> => {
+          if (state === "connected") restarts = 0;
+          if (state !== "failed") return of();
+          // Counts failures too: past maxRestarts, every one gives up until "connected" resets it.
+          return restarts++ < maxRestarts ? concat(of("restart" as const), timer(restartTimeout).pipe(map(() => "give-up" as const))) : of("give-up");
+        }),
+      );
+    });
 }

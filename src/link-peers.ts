@@ -1,7 +1,7 @@
 /**
  * In-process signaling between two peers, for tests, demos and benchmarks.
  */
-import { Subscription } from "rxjs";
+import type { Subscription } from "rxjs";
 import type { Peer } from "./peer.js";
 
 /**
@@ -17,8 +17,8 @@ import type { Peer } from "./peer.js";
  * ```
  */
 export function linkPeers(a: Peer, b: Peer): Subscription {
-  const link = new Subscription();
-  link.add(a.signal$.subscribe((signal) => void b.signal(signal)));
+  // One subscription carries both directions: unsubscribing it, or `a` closing, unwires both.
+  const link = a.signal$.subscribe((signal) => void b.signal(signal));
   link.add(b.signal$.subscribe((signal) => void a.signal(signal)));
   return link;
 }

@@ -6,7 +6,7 @@
  * Nothing here signals or negotiates: negotiation.ts does, and calls
  * {@link RemoteMedia.detectRemovals} after each completed exchange.
  */
-import { PeerError } from "./errors.js";
+import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { PeerTrackEvent } from "./types.js";
 
@@ -43,7 +43,7 @@ export class LocalMedia {
   removeTrack(track: MediaStreamTrack): void {
     if (this.#isClosed()) return;
     const entry = this.#sent.get(track);
-    if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added (or was already removed)`);
+    if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added, or already removed`);
     this.#callPc("removeTrack", () => this.pc.removeTrack(entry.sender));
     this.#sent.delete(track);
   }
@@ -76,7 +76,7 @@ export class LocalMedia {
     if (oldTrack === newTrack) return;
     this.#assertNotSent(newTrack);
     if (oldTrack.kind !== newTrack.kind) {
-      throw new PeerError("ERR_MEDIA", `cannot replace ${trackLabel(oldTrack)} with ${trackLabel(newTrack)}: a track can only be replaced by one of the same kind`);
+      throw new PeerError("ERR_MEDIA", `cannot replace ${trackLabel(oldTrack)} with ${trackLabel(newTrack)}: not the same kind`);
     }
     // Swap the bookkeeping first, so a second call made before this one settles sees the new state.
     this.#sent.delete(oldTrack);
@@ -88,12 +88,12 @@ export class LocalMedia {
         this.#sent.delete(newTrack);
         this.#sent.set(oldTrack, entry);
       }
-      throw wrap("replaceTrack", cause);
+      throw toPeerError("ERR_MEDIA", "replaceTrack failed", cause);
     }
   }
 
   #assertNotSent(track: MediaStreamTrack): void {
-    if (this.#sent.has(track)) throw new PeerError("ERR_MEDIA", `track ${trackLabel(track)} is already being sent: add a track once (use a clone to send it twice)`);
+    if (this.#sent.has(track)) throw new PeerError("ERR_MEDIA", `track ${trackLabel(track)} is already being sent (to send it twice, send a clone)`);
   }
 
   #assertOpen(what: string): void {
@@ -108,17 +108,13 @@ export class LocalMedia {
     try {
       return call();
     } catch (cause) {
-      throw wrap(what, cause);
+      throw toPeerError("ERR_MEDIA", `${what} failed`, cause);
     }
   }
 }
 
-export interface RemoteMediaHandlers {
-  track(event: PeerTrackEvent): void;
-  removetrack(event: PeerTrackEvent): void;
-  stream(stream: MediaStream): void;
-  removestream(stream: MediaStream): void;
-}
+/** A remote media event as `[name, value]`, the shape the Peer's event Subject takes. */
+export type RemoteMediaEvent = ["track" | "removetrack", PeerTrackEvent] | ["stream" | "removestream", MediaStream];
 
 interface RemoteTrack {
   stream: MediaStream;
@@ -133,21 +129,20 @@ interface RemoteTrack {
  *
  * @example
  * ```ts
- * const remote = new RemoteMedia(pc, MediaStream, handlers, log);
+ * const remote = new RemoteMedia(pc, MediaStream, events, log); // events: a Subject<RemoteMediaEvent>
  * negotiationHooks.settled = () => remote.detectRemovals();
  * ```
  */
 export class RemoteMedia {
   readonly #tracks = new Map<MediaStreamTrack, RemoteTrack>();
-  readonly #streams = new Set<MediaStream>();
 
   readonly #MediaStreamCtor: typeof MediaStream | undefined;
-  readonly #handlers: RemoteMediaHandlers;
+  readonly #events: { next(event: RemoteMediaEvent): void };
   readonly #log: Logger;
 
-  constructor(pc: RTCPeerConnection, MediaStreamCtor: typeof MediaStream | undefined, handlers: RemoteMediaHandlers, log: Logger) {
+  constructor(pc: RTCPeerConnection, MediaStreamCtor: typeof MediaStream | undefined, events: { next(event: RemoteMediaEvent): void }, log: Logger) {
     this.#MediaStreamCtor = MediaStreamCtor;
-    this.#handlers = handlers;
+    this.#events = events;
     this.#log = log;
     pc.ontrack = (event: RTCTrackEvent) => this.#onTrack(event);
   }
@@ -166,13 +161,11 @@ export class RemoteMedia {
     const stream = event.streams[0] ?? this.#streamOfItsOwn(track);
     if (!stream) return;
     if (!stream.getTracks().includes(track)) stream.addTrack(track);
+    const newStream = !this.#hasTracksIn(stream);
     this.#tracks.set(track, { stream, transceiver: event.transceiver });
     this.#log.debug("remote track", trackLabel(track), "in stream", stream.id);
-    if (!this.#streams.has(stream)) {
-      this.#streams.add(stream);
-      this.#handlers.stream(stream);
-    }
-    this.#handlers.track({ track, stream });
+    if (newStream) this.#events.next(["stream", stream]);
+    this.#events.next(["track", { track, stream }]);
   }
 
   // A track sent without a stream (a plain `pc.addTrack(track)`) still gets one, so
@@ -189,9 +182,13 @@ export class RemoteMedia {
     this.#tracks.delete(track);
     if (stream.getTracks().includes(track)) stream.removeTrack(track);
     this.#log.debug("remote track removed", trackLabel(track));
-    this.#handlers.removetrack({ track, stream });
-    const stillUsed = [...this.#tracks.values()].some((remote) => remote.stream === stream);
-    if (!stillUsed && this.#streams.delete(stream)) this.#handlers.removestream(stream);
+    this.#events.next(["removetrack", { track, stream }]);
+    if (!this.#hasTracksIn(stream)) this.#events.next(["removestream", stream]);
+  }
+
+  // Whether a track received is in `stream`: its first makes it a new stream, its last's removal empties it.
+  #hasTracksIn(stream: MediaStream): boolean {
+    return [...this.#tracks.values()].some((remote) => remote.stream === stream);
   }
 }
 
@@ -203,9 +200,4 @@ function isReceiving(transceiver: RTCRtpTransceiver | undefined): boolean {
 
 function trackLabel(track: MediaStreamTrack): string {
   return `${track.kind}:${track.id}`;
-}
-
-function wrap(what: string, cause: unknown): PeerError {
-  if (cause instanceof PeerError) return cause;
-  return new PeerError("ERR_MEDIA", `${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
 }

@@ -8,7 +8,7 @@
  */
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { candidateSignal, descriptionSignal } from "./signal-format.js";
+import { candidateSignal, descriptionSignal, type ParsedSignal } from "./signal-format.js";
 import type { SignalData } from "./types.js";
 
 export interface NegotiationHooks {
@@ -29,8 +29,8 @@ export const MAX_PENDING_CANDIDATES = 256;
  *
  * @example
  * ```ts
- * const negotiation = new Negotiation(pc, { polite: true }, hooks);
- * negotiation.applyDescription({ type: "offer", sdp }); // answers through hooks.signal
+ * const negotiation = new Negotiation(pc, true, hooks); // polite
+ * negotiation.apply({ kind: "description", description: { type: "offer", sdp } }); // answers through hooks.signal
  * ```
  */
 export class Negotiation {
@@ -43,51 +43,40 @@ export class Negotiation {
   #closed = false;
 
   readonly #pc: RTCPeerConnection;
-  readonly #role: { polite: boolean };
+  // The polite side rolls back its own offer on collision.
+  readonly #polite: boolean;
   readonly #hooks: NegotiationHooks;
 
-  constructor(pc: RTCPeerConnection, role: { polite: boolean }, hooks: NegotiationHooks) {
+  constructor(pc: RTCPeerConnection, polite: boolean, hooks: NegotiationHooks) {
     this.#pc = pc;
-    this.#role = role;
+    this.#polite = polite;
     this.#hooks = hooks;
     pc.onnegotiationneeded = () => this.#enqueue("offer", () => this.#makeOffer());
     pc.onicecandidate = (event: RTCPeerConnectionIceEvent) => {
       const candidate = event.candidate;
-      if (this.#closed || !candidate || !candidate.candidate) return;
+      if (this.#closed || !candidate?.candidate) return;
       hooks.log.debug("local candidate", candidate.candidate);
       hooks.signal(candidateSignal(candidate));
     };
   }
 
-  /** Applies a remote offer, answer, pranswer or rollback; answers offers. */
-  applyDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    return this.#enqueue("remote description", () => this.#onRemoteDescription(description));
-  }
-
-  /** Adds a remote ICE candidate, holding it until a remote description is set. */
-  addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    return this.#enqueue("remote candidate", () => this.#onRemoteCandidate(candidate));
-  }
-
   /**
-   * Makes an offer because the remote peer asked to renegotiate: now if the connection is
-   * stable, else once the exchange under way settles. A request is never dropped: a
-   * simple-peer answerer sends one and then waits for an offer, whatever our state was.
+   * Applies a remote signal, after every earlier one:
+   * - a description (offer, answer, pranswer or rollback); offers are answered;
+   * - a candidate, held until a remote description is set;
+   * - a transceiver request (simple-peer's answerer sends one for a track it added that no
+   *   offer has an m-line for yet): `negotiationneeded` then makes the offer;
+   * - a request to renegotiate: an offer now if the connection is stable, else once the
+   *   exchange under way settles. Never dropped: a simple-peer answerer sends one and then
+   *   waits for an offer, whatever our state was.
    */
-  offer(): Promise<void> {
-    return this.#enqueue("offer", async () => {
-      if (this.#pc.signalingState === "stable") await this.#makeOffer();
+  apply(signal: ParsedSignal): Promise<void> {
+    return this.#enqueue(`remote ${signal.kind}`, async () => {
+      if (signal.kind === "description") await this.#onRemoteDescription(signal.description);
+      else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
+      else if (signal.kind === "transceiver") this.#pc.addTransceiver(signal.mediaKind, signal.init);
+      else if (this.#pc.signalingState === "stable") await this.#makeOffer();
       else this.#offerRequested = true;
-    });
-  }
-
-  /**
-   * Adds a transceiver the remote peer asked for (simple-peer's answerer does, for a track
-   * it added that no offer has an m-line for yet); `negotiationneeded` then makes the offer.
-   */
-  addTransceiver(kind: "audio" | "video", init: RTCRtpTransceiverInit): Promise<void> {
-    return this.#enqueue("transceiver request", async () => {
-      this.#pc.addTransceiver(kind, init);
     });
   }
 
@@ -103,22 +92,18 @@ export class Negotiation {
   close(): void {
     this.#closed = true;
     this.#pendingCandidates = [];
-    this.#pc.onnegotiationneeded = null;
-    this.#pc.onicecandidate = null;
+    this.#pc.onnegotiationneeded = this.#pc.onicecandidate = null;
   }
 
   #enqueue(what: string, step: () => Promise<void>): Promise<void> {
-    const run = async (): Promise<void> => {
+    return (this.#chain = this.#chain.then(async () => {
       if (this.#closed) return;
       try {
         await step();
       } catch (cause) {
         if (!this.#closed) this.#hooks.error(toPeerError("ERR_NEGOTIATION", `${what} failed`, cause));
       }
-    };
-    const next = this.#chain.then(run);
-    this.#chain = next;
-    return next;
+    }));
   }
 
   async #makeOffer(options?: RTCOfferOptions): Promise<void> {
@@ -137,9 +122,9 @@ export class Negotiation {
     const pc = this.#pc;
     const hooks = this.#hooks;
     const collision = description.type === "offer" && pc.signalingState !== "stable";
-    this.#ignoringOffer = collision && !this.#role.polite;
+    this.#ignoringOffer = collision && !this.#polite;
     if (this.#ignoringOffer) {
-      hooks.log.info("offer collision: impolite side keeps its own offer");
+      hooks.log.info("offer collision: impolite side keeps its offer");
       return;
     }
     if (collision) {
@@ -173,7 +158,7 @@ export class Negotiation {
       if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
         throw new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before any description; dropped`);
       }
-      this.#hooks.log.debug("remote candidate held until a remote description is set");
+      this.#hooks.log.debug("remote candidate held until a remote description");
       this.#pendingCandidates.push(candidate);
       return;
     }

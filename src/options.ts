@@ -44,11 +44,12 @@ export interface ResolvedOptions extends PeerOptions {
  * ```
  */
 export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOptions {
-  const wrtc = options.wrtc ?? globalImplementation();
-  if (!wrtc || typeof wrtc.RTCPeerConnection !== "function") {
+  // Without an injected implementation the runtime's globals are one (a browser's, or a polyfill's).
+  const wrtc = options.wrtc ?? (globalThis as Partial<WebRTCImplementation>);
+  if (typeof wrtc?.RTCPeerConnection !== "function") {
     throw new PeerError(
       "ERR_WEBRTC_SUPPORT",
-      "no WebRTC implementation: this runtime has no RTCPeerConnection; on Node pass one, e.g. new Peer({ wrtc: require('@roamhq/wrtc') })",
+      "no WebRTC implementation (no RTCPeerConnection): pass one as the wrtc option, e.g. @roamhq/wrtc on Node",
     );
   }
   return {
@@ -57,23 +58,12 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     config: options.config,
     channelName: options.channelName ?? randomLabel(),
     channelConfig: options.channelConfig ?? {},
-    wrtc,
+    wrtc: wrtc as WebRTCImplementation,
   };
 }
 
-function globalImplementation(): WebRTCImplementation | undefined {
-  const scope = globalThis as Partial<WebRTCImplementation>;
-  if (typeof scope.RTCPeerConnection !== "function") return undefined;
-  return {
-    RTCPeerConnection: scope.RTCPeerConnection,
-    RTCSessionDescription: scope.RTCSessionDescription,
-    RTCIceCandidate: scope.RTCIceCandidate,
-    MediaStream: scope.MediaStream,
-  };
-}
-
+// 64 random bits as 16 hex digits.
 function randomLabel(): string {
-  const bytes = new Uint8Array(8);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const [bits = 0n] = crypto.getRandomValues(new BigUint64Array(1));
+  return bits.toString(16).padStart(16, "0");
 }

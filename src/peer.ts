@@ -3,18 +3,36 @@
  * (negotiation, data channel, media) and exposes every event as a hot
  * Observable. The EventEmitter facade it extends is derived from those.
  */
-import { BehaviorSubject, Observable, Subject, distinctUntilChanged } from "rxjs";
+import { BehaviorSubject, Observable, Subject, distinctUntilChanged, filter, map } from "rxjs";
 import { DataChannelLink, HANDSHAKE_PROTOCOL } from "./data-channel.js";
-import { PeerError } from "./errors.js";
-import { PeerEventEmitter, type PeerEventName, type PeerEventSources } from "./facade.js";
+import { PeerError, toPeerError } from "./errors.js";
+import { PeerEventEmitter, type PeerEventStreams } from "./facade.js";
 import { HeldSubject } from "./held-subject.js";
-import { iceRecovery, type IceRecoveryAction } from "./ice-recovery.js";
+import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
-import { LocalMedia, RemoteMedia } from "./media.js";
+import { LocalMedia, RemoteMedia, type RemoteMediaEvent } from "./media.js";
 import { Negotiation } from "./negotiation.js";
 import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./options.js";
 import { parseSignal } from "./signal-format.js";
 import type { PeerData, PeerMessage, PeerTrackEvent, SignalData, SimplePeerSignalData } from "./types.js";
+
+/** What each plain event of a Peer carries (`signal$`, `connected$`, `connectionState$` have Subjects of their own). */
+interface PeerEmissions {
+  connect: void;
+  data: PeerMessage;
+  close: void;
+  error: PeerError;
+  stream: MediaStream;
+  removestream: MediaStream;
+  track: PeerTrackEvent;
+  removetrack: PeerTrackEvent;
+}
+
+/** The plain events: each has a stream of its own (`connect$`, `data$`, ...), a slice of the Peer's `#events`. */
+const PLAIN_EVENTS = ["connect", "data", "close", "error", "stream", "removestream", "track", "removetrack"] as const satisfies readonly (keyof PeerEmissions)[];
+
+/** One plain event as `[name, value]`. */
+type PeerEmission = { [E in keyof PeerEmissions]: [E, PeerEmissions[E]] }[keyof PeerEmissions] | RemoteMediaEvent;
 
 /**
  * A WebRTC peer whose every event is a hot Observable.
@@ -30,44 +48,39 @@ import type { PeerData, PeerMessage, PeerTrackEvent, SignalData, SimplePeerSigna
  * alice.connect$.subscribe(() => alice.send("hello"));
  * ```
  */
-export class Peer extends PeerEventEmitter {
+export class Peer extends PeerEventEmitter implements PeerEventStreams {
   /** Whether this peer created the data channel and made the first offer. */
   readonly initiator: boolean;
 
   readonly #signalSubject = new HeldSubject<SignalData>();
-  readonly #connectSubject = new Subject<void>();
-  readonly #dataSubject = new Subject<PeerMessage>();
-  readonly #closeSubject = new Subject<void>();
-  readonly #errorSubject = new Subject<PeerError>();
-  readonly #streamSubject = new Subject<MediaStream>();
-  readonly #removestreamSubject = new Subject<MediaStream>();
-  readonly #trackSubject = new Subject<PeerTrackEvent>();
-  readonly #removetrackSubject = new Subject<PeerTrackEvent>();
+  // Every plain event goes through this one Subject; the constructor makes each public stream below (connect$, data$, ...) its slice of it.
+  readonly #events = new Subject<PeerEmission>();
   readonly #connectedSubject = new BehaviorSubject<boolean>(false);
-  readonly #connectionStateSubject: BehaviorSubject<RTCPeerConnectionState>;
+  // A new RTCPeerConnection is always in state "new".
+  readonly #connectionStateSubject = new BehaviorSubject<RTCPeerConnectionState>("new");
 
   /** Local signals to carry to the remote peer. Signals made before the first subscriber are held for it. */
   readonly signal$: Observable<SignalData> = this.#signalSubject.observable;
   /** Emits once, when the data channel opens. */
-  readonly connect$: Observable<void> = this.#connectSubject.asObservable();
+  declare readonly connect$: Observable<void>;
   /** Each message from the remote peer: text as string, binary as ArrayBuffer. */
-  readonly data$: Observable<PeerMessage> = this.#dataSubject.asObservable();
+  declare readonly data$: Observable<PeerMessage>;
   /** Emits once when the peer closes; every Observable of the peer completes right after. */
-  readonly close$: Observable<void> = this.#closeSubject.asObservable();
+  declare readonly close$: Observable<void>;
   /** Errors, each a PeerError with a code. Never ends the other streams. */
-  readonly error$: Observable<PeerError> = this.#errorSubject.asObservable();
+  declare readonly error$: Observable<PeerError>;
   /** A remote stream got its first track. */
-  readonly stream$: Observable<MediaStream> = this.#streamSubject.asObservable();
+  declare readonly stream$: Observable<MediaStream>;
   /** A remote stream lost its last track. */
-  readonly removestream$: Observable<MediaStream> = this.#removestreamSubject.asObservable();
+  declare readonly removestream$: Observable<MediaStream>;
   /** A remote track arrived, with its stream. */
-  readonly track$: Observable<PeerTrackEvent> = this.#trackSubject.asObservable();
+  declare readonly track$: Observable<PeerTrackEvent>;
   /** A remote track was removed, with the stream it was in. */
-  readonly removetrack$: Observable<PeerTrackEvent> = this.#removetrackSubject.asObservable();
+  declare readonly removetrack$: Observable<PeerTrackEvent>;
   /** Whether the data channel is open; replays the current value. */
   readonly connected$: Observable<boolean> = this.#connectedSubject.pipe(distinctUntilChanged());
   /** The RTCPeerConnection's `connectionState`; replays the current value. */
-  readonly connectionState$: Observable<RTCPeerConnectionState>;
+  readonly connectionState$: Observable<RTCPeerConnectionState> = this.#connectionStateSubject.pipe(distinctUntilChanged());
 
   readonly #options: ResolvedOptions;
   readonly #log: Logger;
@@ -89,37 +102,40 @@ export class Peer extends PeerEventEmitter {
    */
   constructor(options: Partial<PeerOptions> = {}) {
     super();
+    for (const event of PLAIN_EVENTS) {
+      (this as unknown as Record<string, unknown>)[`${event}$`] = this.#events.pipe(filter(([name]) => name === event), map(([, value]) => value));
+    }
     this.#options = resolveOptions(options);
     this.initiator = this.#options.initiator;
     this.#log = createLogger(this.#options.debug);
     try {
       this.#pc = new this.#options.wrtc.RTCPeerConnection(this.#options.config);
     } catch (cause) {
-      throw new PeerError("ERR_WEBRTC_SUPPORT", `RTCPeerConnection could not be created: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+      throw toPeerError("ERR_WEBRTC_SUPPORT", "RTCPeerConnection could not be created", cause);
     }
-    this.#connectionStateSubject = new BehaviorSubject<RTCPeerConnectionState>(this.#pc.connectionState ?? "new");
-    this.connectionState$ = this.#connectionStateSubject.pipe(distinctUntilChanged());
 
-    this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, {
-      track: (event) => this.#trackSubject.next(event),
-      removetrack: (event) => this.#removetrackSubject.next(event),
-      stream: (stream) => this.#streamSubject.next(stream),
-      removestream: (stream) => this.#removestreamSubject.next(stream),
-    }, this.#log);
+    this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, this.#events, this.#log);
     this.#localMedia = new LocalMedia(this.#pc);
-    this.#negotiation = new Negotiation(this.#pc, { polite: !this.initiator }, {
+    this.#negotiation = new Negotiation(this.#pc, !this.initiator, {
       signal: (signal) => this.#signalSubject.next(signal),
       error: (error) => this.#reportError(error),
       settled: () => this.#remoteMedia.detectRemovals(),
       log: this.#log,
     });
     this.#pc.onconnectionstatechange = () => this.#onConnectionStateChange();
-    this.#connectionStateSubject.pipe(iceRecovery()).subscribe((action) => this.#onConnectionFailed(action));
+    this.#connectionStateSubject.pipe(iceRecovery()).subscribe((action) => {
+      if (action === "restart") {
+        this.#log.warn("connection failed: restarting ICE");
+        void this.#negotiation.restartIce();
+      } else {
+        this.#close(new PeerError("ERR_CONNECTION_FAILURE", "connection failed, and an ICE restart did not recover it"));
+      }
+    });
     if (this.initiator) {
       const channelConfig = { protocol: HANDSHAKE_PROTOCOL, ...this.#options.channelConfig };
       this.#attachChannel(this.#pc.createDataChannel(this.#options.channelName, channelConfig));
     } else {
-      this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#onDataChannel(event.channel);
+      this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel);
     }
     this.#log.info(`peer created (${this.initiator ? "initiator" : "answerer"})`);
   }
@@ -165,14 +181,8 @@ export class Peer extends PeerEventEmitter {
       return;
     }
     const parsed = parseSignal(data);
-    if (parsed instanceof PeerError) {
-      this.#reportError(parsed);
-      return;
-    }
-    if (parsed.kind === "description") await this.#negotiation.applyDescription(parsed.description);
-    else if (parsed.kind === "candidate") await this.#negotiation.addCandidate(parsed.candidate);
-    else if (parsed.kind === "transceiver") await this.#negotiation.addTransceiver(parsed.mediaKind, parsed.init);
-    else await this.#negotiation.offer();
+    if (parsed instanceof PeerError) this.#reportError(parsed);
+    else await this.#negotiation.apply(parsed);
   }
 
   /**
@@ -187,7 +197,7 @@ export class Peer extends PeerEventEmitter {
    */
   send(data: PeerData): void {
     const link = this.#link;
-    if (!link) throw new PeerError("ERR_NOT_CONNECTED", "cannot send: the peer is not connected");
+    if (!link?.isOpen) throw new PeerError("ERR_NOT_CONNECTED", "cannot send: the peer is not connected");
     link.send(data);
   }
 
@@ -202,7 +212,7 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   destroy(): void {
-    this.#close(undefined);
+    this.#close();
   }
 
   /**
@@ -284,79 +294,48 @@ export class Peer extends PeerEventEmitter {
     return this.#pc.getStats();
   }
 
-  protected eventSource<E extends PeerEventName>(event: E): PeerEventSources[E] | undefined {
-    const sources: PeerEventSources = {
-      signal: this.signal$,
-      connect: this.connect$,
-      data: this.data$,
-      close: this.close$,
-      error: this.error$,
-      stream: this.stream$,
-      removestream: this.removestream$,
-      track: this.track$,
-      removetrack: this.removetrack$,
-    };
-    return Object.prototype.hasOwnProperty.call(sources, event) ? sources[event] : undefined;
-  }
-
-  #onDataChannel(channel: RTCDataChannel): void {
+  // Ours as initiator, else the remote peer's first: a peer has one data channel.
+  #attachChannel(channel: RTCDataChannel): void {
     if (this.#link) {
       this.#log.warn(`ignoring extra data channel "${channel.label}"`);
       return;
     }
-    this.#log.debug(`remote data channel "${channel.label}"`);
-    this.#attachChannel(channel);
-  }
-
-  #attachChannel(channel: RTCDataChannel): void {
+    this.#log.debug(`data channel "${channel.label}"`);
     this.#link = new DataChannelLink(channel, this.initiator, {
-      open: () => this.#onChannelOpen(),
-      message: (data) => this.#dataSubject.next(data),
+      open: () => {
+        this.#log.info("connected");
+        this.#connectedSubject.next(true);
+        this.#events.next(["connect", undefined]);
+      },
+      message: (data) => this.#events.next(["data", data]),
       close: () => {
         this.#log.info("data channel closed");
-        this.#close(undefined);
+        this.#close();
       },
       error: (error) => this.#reportError(error),
     });
-  }
-
-  #onChannelOpen(): void {
-    this.#log.info("connected");
-    this.#connectedSubject.next(true);
-    this.#connectSubject.next();
   }
 
   #onConnectionStateChange(): void {
     const state = this.#pc.connectionState;
     this.#log.debug("connection state", state);
     this.#connectionStateSubject.next(state);
-    if (state === "closed") this.#close(undefined);
-  }
-
-  #onConnectionFailed(action: IceRecoveryAction): void {
-    if (action === "restart") {
-      this.#log.warn("connection failed: restarting ICE");
-      void this.#negotiation.restartIce();
-    } else {
-      this.#close(new PeerError("ERR_CONNECTION_FAILURE", "the connection failed and an ICE restart did not recover it"));
-    }
+    if (state === "closed") this.#close();
   }
 
   #reportError(error: PeerError): void {
     this.#log.error(`${error.code}: ${error.message}`);
-    if (!this.#isDestroyed) this.#errorSubject.next(error);
+    if (!this.#isDestroyed) this.#events.next(["error", error]);
   }
 
-  #close(error: PeerError | undefined): void {
+  #close(error?: PeerError): void {
     if (this.#isDestroyed) return;
     if (error) this.#reportError(error);
     this.#isDestroyed = true;
     this.#log.info("closing");
     this.#negotiation.close();
     this.#link?.close();
-    this.#pc.onconnectionstatechange = null;
-    this.#pc.ondatachannel = null;
-    this.#pc.ontrack = null;
+    this.#pc.onconnectionstatechange = this.#pc.ondatachannel = this.#pc.ontrack = null;
     try {
       this.#pc.close();
     } catch (cause) {
@@ -364,11 +343,7 @@ export class Peer extends PeerEventEmitter {
     }
     this.#connectedSubject.next(false);
     this.#connectionStateSubject.next("closed");
-    this.#closeSubject.next();
-    for (const subject of [
-      this.#connectSubject, this.#dataSubject, this.#closeSubject, this.#errorSubject, this.#streamSubject,
-      this.#removestreamSubject, this.#trackSubject, this.#removetrackSubject, this.#connectedSubject,
-      this.#connectionStateSubject, this.#signalSubject,
-    ]) subject.complete();
+    this.#events.next(["close", undefined]);
+    for (const subject of [this.#events, this.#connectedSubject, this.#connectionStateSubject, this.#signalSubject]) subject.complete();
   }
 }

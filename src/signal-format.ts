@@ -3,7 +3,7 @@
  * objects, simple-peer objects, or JSON strings of either) into one checked
  * shape, or a PeerError saying exactly what was wrong. Pure: no WebRTC here.
  */
-import { PeerError } from "./errors.js";
+import { PeerError, describe, preview } from "./errors.js";
 import type { SignalData, SimplePeerSignalData } from "./types.js";
 
 /**
@@ -21,6 +21,11 @@ export type ParsedSignal =
 export const MAX_SIGNAL_LENGTH = 1 << 20;
 
 const SDP_TYPES: ReadonlySet<string> = new Set(["offer", "answer", "pranswer", "rollback"]);
+
+// The media types WebRTC negotiates. Any other is refused here, before WebRTC sees it:
+// @roamhq/wrtc 0.10 crashes the whole process (SIGSEGV in createAnswer) answering an offer
+// whose SCTP m-line has another type, e.g. "m=foo 9 UDP/DTLS/SCTP webrtc-datachannel".
+const MEDIA_TYPES: ReadonlySet<string> = new Set(["audio", "video", "application"]);
 
 type Result = ParsedSignal | PeerError;
 
@@ -70,8 +75,9 @@ function parseUnchecked(input: unknown): Result {
 
   if (type === "sdp") return parseDescription(ownField(signal, "data"), "signal.data");
   if (type === "candidate") {
-    const artico = ownField(signal, "data");
-    return parseCandidate(artico !== undefined ? artico : ownField(signal, "candidate"), artico !== undefined ? "signal.data" : "signal.candidate");
+    // Artico's field is data, simple-peer's candidate.
+    const field = ownField(signal, "data") !== undefined ? "data" : "candidate";
+    return parseCandidate(ownField(signal, field), `signal.${field}`);
   }
   if (SDP_TYPES.has(type)) return parseDescription(signal, "signal");
   if (type === "renegotiate") return { kind: "renegotiate" };
@@ -90,7 +96,10 @@ function parseDescription(value: unknown, where: string): Result {
   if (type === "rollback") return { kind: "description", description: { type } };
   if (typeof sdp !== "string") return invalid(`${where}.sdp must be a string, got ${describe(sdp)}`);
   if (sdp.length > MAX_SIGNAL_LENGTH) return invalid(`${where}.sdp is ${sdp.length} characters, over the limit of ${MAX_SIGNAL_LENGTH}`);
-  if (!sdp.startsWith("v=0")) return invalid(`${where}.sdp is not an SDP (it must start with "v=0"): ${preview(sdp)}`);
+  if (!sdp.startsWith("v=0")) return invalid(`${where}.sdp is not an SDP (no leading "v=0"): ${preview(sdp)}`);
+  for (const [, media = ""] of sdp.matchAll(/^m=([^ \r\n]*)/gm)) {
+    if (!MEDIA_TYPES.has(media)) return invalid(`${where}.sdp has an m-line of media type "${preview(media)}": only audio, video and application are supported`);
+  }
   return { kind: "description", description: { type: type as RTCSdpType, sdp } };
 }
 
@@ -99,7 +108,7 @@ function parseCandidate(value: unknown, where: string): Result {
   const record = value as Record<string, unknown>;
   const candidate = ownField(record, "candidate");
   if (typeof candidate !== "string") return invalid(`${where}.candidate must be a string, got ${describe(candidate)}`);
-  if (candidate.length > 4096) return invalid(`${where}.candidate is ${candidate.length} characters, too long for an ICE candidate`);
+  if (candidate.length > 4096) return invalid(`${where}.candidate is ${candidate.length} characters, over the limit of 4096`);
   if (candidate !== "" && !/^(a=)?candidate:/.test(candidate)) {
     return invalid(`${where}.candidate is not an ICE candidate line: ${preview(candidate)}`);
   }
@@ -114,11 +123,8 @@ function parseCandidate(value: unknown, where: string): Result {
   if (usernameFragment !== undefined && usernameFragment !== null && typeof usernameFragment !== "string") {
     return invalid(`${where}.usernameFragment must be a string or null, got ${describe(usernameFragment)}`);
   }
-  const init: RTCIceCandidateInit = { candidate };
-  if (typeof sdpMid === "string") init.sdpMid = sdpMid;
-  if (typeof sdpMLineIndex === "number") init.sdpMLineIndex = sdpMLineIndex;
-  if (typeof usernameFragment === "string") init.usernameFragment = usernameFragment;
-  return { kind: "candidate", candidate: init };
+  // Checked above: each field is of its type, or null/undefined, which plainCandidate drops.
+  return { kind: "candidate", candidate: plainCandidate({ candidate, sdpMid, sdpMLineIndex, usernameFragment } as RTCIceCandidateInit) };
 }
 
 const DIRECTIONS: ReadonlySet<string> = new Set(["sendrecv", "sendonly", "recvonly", "inactive"]);
@@ -152,9 +158,8 @@ function parseTransceiverRequest(value: unknown): Result {
  * ```
  */
 export function descriptionSignal(description: RTCSessionDescriptionInit): SignalData {
-  const data: RTCSessionDescriptionInit = { type: description.type };
-  if (description.sdp !== undefined) data.sdp = description.sdp;
-  return { type: "sdp", data };
+  // Local offers and answers always carry an sdp (only a rollback has none, and none is sent).
+  return { type: "sdp", data: { type: description.type, sdp: description.sdp } };
 }
 
 /**
@@ -166,11 +171,17 @@ export function descriptionSignal(description: RTCSessionDescriptionInit): Signa
  * ```
  */
 export function candidateSignal(candidate: RTCIceCandidateInit): SignalData {
+  return { type: "candidate", data: plainCandidate(candidate) };
+}
+
+// A fresh plain candidate init: only the fields that are set, so it is JSON-safe and
+// carries nothing of the runtime's RTCIceCandidate class (or of a remote peer's object).
+function plainCandidate(candidate: RTCIceCandidateInit): RTCIceCandidateInit {
   const data: RTCIceCandidateInit = { candidate: candidate.candidate ?? "" };
   if (candidate.sdpMid != null) data.sdpMid = candidate.sdpMid;
   if (candidate.sdpMLineIndex != null) data.sdpMLineIndex = candidate.sdpMLineIndex;
   if (candidate.usernameFragment != null) data.usernameFragment = candidate.usernameFragment;
-  return { type: "candidate", data };
+  return data;
 }
 
 /**
@@ -190,17 +201,5 @@ export function toSimplePeerFormat(signal: SignalData): SimplePeerSignalData {
 
 /** Reads an own property only, so `__proto__` tricks and inherited getters are never consulted. */
 function ownField(record: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `the string "${preview(value)}"`;
-  if (typeof value === "object") return "an object";
-  return typeof value;
-}
-
-function preview(text: string): string {
-  return text.length > 40 ? `${JSON.stringify(text.slice(0, 40)).slice(1, -1)}... (${text.length} characters)` : JSON.stringify(text).slice(1, -1);
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

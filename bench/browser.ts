@@ -1,0 +1,98 @@
+/**
+ * Runs tasks in headless Chromium (/usr/bin/chromium, or CHROME_BIN) through
+ * playwright-core: the page bundle (bench/browser-page.ts, by esbuild) and simple-peer's
+ * browser build are served from 127.0.0.1, and each task runs in that one page.
+ */
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { Watermarks } from "./contenders/raw.js";
+import type { BenchPage } from "./browser-page.js";
+import type { Sample, Task } from "./tasks.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Flags for headless Chromium as root on these machines (see ENVIRONMENT.md). */
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-renderer-backgrounding", "--disable-background-timer-throttling"];
+
+export interface BrowserBench {
+  version: string;
+  run(task: Task, marks?: Watermarks): Promise<Sample[]>;
+  close(): Promise<void>;
+}
+
+async function bundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(root, "bench", "browser-page.ts")],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    conditions: ["browser"],
+    minify: false,
+    write: false,
+    logLevel: "warning",
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error("esbuild produced no bench bundle");
+  return output.text;
+}
+
+// A cross-origin isolated page gets performance.now() at 5 us instead of 100 us: ping-pong needs it.
+const ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+
+function serve(files: Record<string, { type: string; body: string }>): Promise<Server> {
+  const server = createServer((request, response) => {
+    const file = files[request.url ?? ""];
+    if (!file) {
+      response.writeHead(request.url === "/favicon.ico" ? 204 : 404).end();
+      return;
+    }
+    response.writeHead(200, { "content-type": file.type, ...ISOLATION }).end(file.body);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/** Starts Chromium on a page holding every contender. */
+export async function openBrowserBench(): Promise<BrowserBench> {
+  const files = {
+    "/": { type: "text/html", body: '<!doctype html><meta charset="utf-8"><title>rxpeer bench</title><script src="/simplepeer.min.js"></script><script src="/bench.js"></script>' },
+    "/bench.js": { type: "text/javascript", body: await bundle() },
+    "/simplepeer.min.js": { type: "text/javascript", body: readFileSync(join(root, "node_modules", "simple-peer", "simplepeer.min.js"), "utf8") },
+  };
+  const server = await serve(files);
+  const { port } = server.address() as AddressInfo;
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: process.env.CHROME_BIN || "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    const page: Page = await browser.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") console.error(`[chromium] ${message.text()}`);
+    });
+    page.on("pageerror", (error) => console.error(`[chromium] ${error.message}`));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => "rxpeerBench" in globalThis);
+    if (!(await page.evaluate(() => globalThis.crossOriginIsolated))) console.error("[chromium] page is not cross-origin isolated: timers are coarse (100 us)");
+    const opened = browser;
+    return {
+      version: opened.version(),
+      run: (task, marks) =>
+        page.evaluate(
+          ([t, m]) => (globalThis as unknown as { rxpeerBench: BenchPage }).rxpeerBench.runTask(t, m ?? undefined),
+          [task, marks ?? null] as const,
+        ),
+      close: async () => {
+        await opened.close();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    server.close();
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The contenders on Node: every library on @roamhq/wrtc, and the memory figure. @rtco/peer looks for RTCPeerConnection as a global and calls
+ * `setLocalDescription()` without a description, which @roamhq/wrtc refuses, so a shimmed
+ * RTCPeerConnection is installed as the global here (and only in bench processes).
+ */
+import wrtc from "@roamhq/wrtc";
+import RtcoPeer from "@rtco/peer";
+import SimplePeer from "simple-peer";
+import { rawContender, type Watermarks } from "./contenders/raw.js";
+import { rtcoContender, rtcoPeerConnection } from "./contenders/rtco.js";
+import { rxpeerContender } from "./contenders/rxpeer.js";
+import { simplePeerContender } from "./contenders/simple-peer.js";
+import { measureMemory } from "./memory.js";
+import type { Runtime } from "./tasks.js";
+import type { WebRTC } from "./transport.js";
+
+/** Where `bufferedAmount` must be polled: the raw loop's watermarks (the fastest of those tried here, docs/benchmarks.md). */
+export const NODE_WATERMARKS: Watermarks = { high: 1024 * 1024, low: 256 * 1024 };
+
+export function nodeRuntime(): Runtime {
+  const webrtc = wrtc as unknown as WebRTC;
+  (globalThis as { RTCPeerConnection?: typeof RTCPeerConnection }).RTCPeerConnection = rtcoPeerConnection(webrtc.RTCPeerConnection);
+  return {
+    contenders: {
+      raw: rawContender(webrtc, NODE_WATERMARKS),
+      rxpeer: rxpeerContender(webrtc, true, NODE_WATERMARKS),
+      "rxpeer-send": rxpeerContender(webrtc, false, NODE_WATERMARKS),
+      "simple-peer": simplePeerContender(SimplePeer, webrtc),
+      rtco: rtcoContender(RtcoPeer),
+    },
+    memory: (mode, bytes) => measureMemory(mode, bytes, NODE_WATERMARKS),
+  };
+}

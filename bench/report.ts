@@ -1,0 +1,284 @@
+/**
+ * Writes docs/benchmarks.md and its chart from a bench's results: machine and versions,
+ * each figure's median and min-max per series, run-by-run ratios against raw (and
+ * simple-peer), and the issue's targets marked met or not. Text below NOTES_MARKER in an
+ * existing docs/benchmarks.md is written by hand and kept.
+ */
+import { renderChart, type ChartGroup, type ChartRow } from "./chart.js";
+import type { SizeRow } from "./size.js";
+import { PRIMARY, integrityOf, metricOf, ratioOf, spread, type Runs, type Spread } from "./stats.js";
+import { SERIES, type Figure, type Params } from "./tasks.js";
+
+export const NOTES_MARKER = "<!-- Everything below this line is written by hand; `npm run bench` keeps it. -->";
+
+export type RuntimeName = "node" | "chromium";
+
+export interface RuntimeResults {
+  runtime: RuntimeName;
+  /** Node's version, or Chromium's. */
+  version: string;
+  params: Params;
+  runs: Partial<Record<Figure, Runs>>;
+}
+
+export interface BenchResults {
+  profile: string;
+  startedAt: string;
+  minutes: number;
+  machine: { cpu: string; cores: number; memoryGiB: number; os: string; loadBefore: number[]; loadAfter: number[] };
+  versions: Record<string, string>;
+  runtimes: RuntimeResults[];
+  sizes: SizeRow[];
+}
+
+const MiB = 1024 * 1024;
+const RUNTIME_TITLE: Record<RuntimeName, string> = { node: "Node (@roamhq/wrtc)", chromium: "Chromium (headless)" };
+
+function fmt(value: number, digits = 1): string {
+  if (!Number.isFinite(value)) return "-";
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString("en-US");
+  return value.toFixed(digits);
+}
+
+function range(s: Spread, digits = 1): string {
+  if (s.n === 0) return "-";
+  return s.n === 1 ? fmt(s.median, digits) : `${fmt(s.median, digits)} (${fmt(s.min, digits)}-${fmt(s.max, digits)})`;
+}
+
+function ratio(s: Spread): string {
+  if (s.n === 0) return "-";
+  return s.n === 1 ? `${s.median.toFixed(2)}` : `${s.median.toFixed(2)} (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
+}
+
+function labelOf(figure: Figure, id: string): string {
+  return SERIES[figure].find((s) => s.id === id)?.label ?? id;
+}
+
+function delivered(runs: Runs, id: string): string {
+  const { intact, worstArrived, errors } = integrityOf(runs, id);
+  if (errors.length) return `failed: ${errors[0]}`;
+  return intact ? "all, in order" : `${(worstArrived * 100).toFixed(0)}% in the worst run`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+function runsNote(runs: Runs): string {
+  return `${runs.length} run${runs.length === 1 ? "" : "s"}`;
+}
+
+function transferSection(r: RuntimeResults, figure: "bulk" | "small"): string {
+  const runs = r.runs[figure];
+  if (!runs) return "";
+  const unit = PRIMARY[figure].unit;
+  const hasSimplePeer = figure === "bulk";
+  const rows = SERIES[figure].map(({ id }) => {
+    const row = [
+      labelOf(figure, id),
+      range(spread(metricOf(runs, id, "rate")), figure === "bulk" ? 1 : 0),
+      delivered(runs, id),
+      id === "raw" ? "1" : ratio(ratioOf(runs, id, "raw", "rate")),
+    ];
+    if (hasSimplePeer) row.push(id === "simple-peer" ? "1" : ratio(ratioOf(runs, id, "simple-peer", "rate")));
+    return row;
+  });
+  const header = ["series", `${unit}, median (min-max)`, "arrived", "vs raw, run by run"];
+  if (hasSimplePeer) header.push("vs simple-peer");
+  return `**${RUNTIME_TITLE[r.runtime]}**, ${runsNote(runs)}:\n\n${table(header, rows)}\n`;
+}
+
+function pingPongSection(r: RuntimeResults): string {
+  const runs = r.runs.pingpong;
+  if (!runs) return "";
+  const rows = SERIES.pingpong.map(({ id }) => [
+    labelOf("pingpong", id),
+    range(spread(metricOf(runs, id, "median")), 3),
+    range(spread(metricOf(runs, id, "p99")), 3),
+    id === "raw" ? "1" : ratio(ratioOf(runs, id, "raw", "median")),
+    id === "raw" ? "1" : ratio(ratioOf(runs, id, "raw", "p99")),
+  ]);
+  return `**${RUNTIME_TITLE[r.runtime]}**, ${r.params.pingRounds.toLocaleString("en-US")} round trips of ${r.params.pingSize} B per run, ${runsNote(runs)}:\n\n${table(["series", "median ms", "p99 ms", "median vs raw", "p99 vs raw"], rows)}\n`;
+}
+
+function connectSection(r: RuntimeResults): string {
+  const runs = r.runs.connect;
+  if (!runs) return "";
+  const rows = SERIES.connect.map(({ id }) => {
+    const open = metricOf(runs, id, "ms_channelOpen");
+    const total = metricOf(runs, id, "ms");
+    const handshake = open.length === total.length && open.length > 0 ? spread(total.map((t, i) => t - (open[i] ?? t))) : undefined;
+    return [
+      labelOf("connect", id),
+      range(spread(total), 1),
+      id === "raw" ? "1" : ratio(ratioOf(runs, id, "raw", "ms")),
+      handshake ? `channel open at ${range(spread(open), 1)} ms; in-band handshake adds ${range(handshake, 2)} ms` : "",
+    ];
+  });
+  return `**${RUNTIME_TITLE[r.runtime]}**, median of ${r.params.connectPairs} pairs per run, ${runsNote(runs)}:\n\n${table(["series", "ms, median (min-max of runs)", "vs raw", "notes"], rows)}\n`;
+}
+
+function memorySection(r: RuntimeResults): string {
+  const runs = r.runs.memory;
+  if (!runs) return "";
+  const rows = SERIES.memory.map(({ id }) => [
+    labelOf("memory", id).replace("256 MiB", `${r.params.memoryBytes / MiB} MiB`),
+    range(spread(metricOf(runs, id, "growth")), 1),
+    range(spread(metricOf(runs, id, "rate")), 1),
+    delivered(runs, id),
+  ]);
+  return `**${RUNTIME_TITLE[r.runtime]}**, ${r.params.memoryBytes / MiB} MiB per run, ${runsNote(runs)}:\n\n${table(["series", "peak RSS growth, MiB", "MiB/s", "arrived"], rows)}\n`;
+}
+
+function sizeSection(sizes: SizeRow[]): string {
+  const rows = sizes.map((s) => [s.label, `${(s.minified / 1024).toFixed(1)} KiB`, `**${(s.gzip / 1024).toFixed(2)} KiB** (${s.gzip} B)`, s.note]);
+  rows.push(["PeerJS", "-", "-", "not installed in this project, so not measured (ENVIRONMENT.md saw 31.5 KB min+gz elsewhere)"]);
+  const core = sizes[0];
+  const contributors = core?.largest.length
+    ? `\nLargest contributors to the core's minified output: ${core.largest.map((c) => `${c.file} ${c.bytes} B`).join(", ")}.\n`
+    : "";
+  return `${table(["bundle", "minified", "min + gzip -9", "notes"], rows)}\n${contributors}`;
+}
+
+interface TargetRow {
+  target: string;
+  values: Partial<Record<RuntimeName, { text: string; met: boolean | undefined }>>;
+}
+
+function judged(s: Spread, ok: (value: number) => boolean): { text: string; met: boolean | undefined } {
+  return { text: ratio(s), met: s.n === 0 ? undefined : ok(s.median) };
+}
+
+function targets(results: BenchResults): TargetRow[] {
+  const rows: TargetRow[] = [
+    { target: "bulk, sendTo() 64 KiB messages >= 0.95 of raw", values: {} },
+    { target: "bulk, one message chunk() + sendTo() + dechunk() >= 0.95 of raw", values: {} },
+    { target: "bulk, sendTo() >= 1.8 x simple-peer (Node)", values: {} },
+    { target: "bulk, chunk() + sendTo() + dechunk() >= 1.8 x simple-peer (Node)", values: {} },
+    { target: "small messages, peer.send() loop >= 0.95 of raw's rate", values: {} },
+    { target: "small messages, sendTo() >= 0.95 of raw's rate", values: {} },
+    { target: "ping-pong median latency <= 1.1 x raw", values: {} },
+    { target: "connect <= 1.05 x raw", values: {} },
+    { target: "memory: 256 MiB through chunk() + sendTo() grows RSS <= 32 MiB (streamed source)", values: {} },
+  ];
+  for (const r of results.runtimes) {
+    const { bulk, small, pingpong, connect, memory } = r.runs;
+    const set = (index: number, value: { text: string; met: boolean | undefined }): void => {
+      const row = rows[index];
+      if (row) row.values[r.runtime] = value;
+    };
+    if (bulk) {
+      set(0, judged(ratioOf(bulk, "rxpeer-sendTo", "raw", "rate"), (v) => v >= 0.95));
+      set(1, judged(ratioOf(bulk, "rxpeer-chunk", "raw", "rate"), (v) => v >= 0.95));
+      if (r.runtime === "node") {
+        set(2, judged(ratioOf(bulk, "rxpeer-sendTo", "simple-peer", "rate"), (v) => v >= 1.8));
+        set(3, judged(ratioOf(bulk, "rxpeer-chunk", "simple-peer", "rate"), (v) => v >= 1.8));
+      }
+    }
+    if (small) {
+      set(4, judged(ratioOf(small, "rxpeer-send", "raw", "rate"), (v) => v >= 0.95));
+      set(5, judged(ratioOf(small, "rxpeer-sendTo", "raw", "rate"), (v) => v >= 0.95));
+    }
+    if (pingpong) set(6, judged(ratioOf(pingpong, "rxpeer", "raw", "median"), (v) => v <= 1.1));
+    if (connect) set(7, judged(ratioOf(connect, "rxpeer", "raw", "ms"), (v) => v <= 1.05));
+    if (memory) {
+      const growth = spread(metricOf(memory, "rxpeer-stream", "growth"));
+      set(8, { text: `${range(growth, 1)} MiB`, met: growth.n === 0 ? undefined : growth.max <= 32 });
+    }
+  }
+  return rows;
+}
+
+function targetsSection(results: BenchResults): string {
+  const mark = (v: { text: string; met: boolean | undefined } | undefined): string =>
+    v === undefined ? "n/a" : `${v.text} ${v.met === undefined ? "(not measured)" : v.met ? "**met**" : "**not met**"}`;
+  const rows = targets(results).map((t) => [t.target, mark(t.values.node), mark(t.values.chromium)]);
+  const core = results.sizes[0];
+  if (core) rows.push(["size: core <= 5 KiB min+gz", `${(core.gzip / 1024).toFixed(2)} KiB ${core.gzip <= 5 * 1024 ? "**met**" : "**not met**"}`, "(same bundle)"]);
+  return table(["target", "Node", "Chromium"], rows);
+}
+
+/** Bars for the chart: every non-baseline series of the throughput, latency and connect figures. */
+function chartGroups(results: BenchResults): ChartGroup[] {
+  const groups: ChartGroup[] = [];
+  for (const r of results.runtimes) {
+    for (const figure of ["bulk", "small", "pingpong", "connect"] as const) {
+      const runs = r.runs[figure];
+      if (!runs) continue;
+      const { metric, higherIsBetter } = PRIMARY[figure];
+      const rows: ChartRow[] = SERIES[figure]
+        .filter(({ id }) => id !== "raw")
+        .map(({ id, label }) => {
+          const s = ratioOf(runs, id, "raw", metric);
+          const { intact, worstArrived } = integrityOf(runs, id);
+          const speed = higherIsBetter ? s : { ...s, median: 1 / s.median, min: 1 / s.max, max: 1 / s.min };
+          return {
+            label,
+            ...speed,
+            rxpeer: id.startsWith("rxpeer"),
+            ...(intact || figure === "pingpong" || figure === "connect" ? {} : { caveat: `${(worstArrived * 100).toFixed(0)}% arrived` }),
+          };
+        });
+      const what = { bulk: "bulk throughput", small: "1 KiB messages/s", pingpong: "ping-pong latency (raw / series)", connect: "connect time (raw / series)" }[figure];
+      groups.push({ title: `${RUNTIME_TITLE[r.runtime]}: ${what}`, rows });
+    }
+  }
+  return groups;
+}
+
+/** The chart as an SVG document. */
+export function renderBenchChart(results: BenchResults): string {
+  return renderChart(`rxpeer against the others (${results.startedAt.slice(0, 10)}, profile ${results.profile})`, chartGroups(results));
+}
+
+/** The generated part of docs/benchmarks.md, followed by `notes` (the kept hand-written part). */
+export function renderReport(results: BenchResults, notes: string): string {
+  const { machine, versions } = results;
+  const params = (r: RuntimeResults): string =>
+    `${RUNTIME_TITLE[r.runtime]} ${r.version}: bulk ${r.params.bulkBytes / MiB} MiB in ${r.params.bulkMessageSize / 1024} KiB messages; ` +
+    `${r.params.smallCount.toLocaleString("en-US")} messages of ${r.params.smallSize} B; ${r.params.pingRounds.toLocaleString("en-US")} round trips; ` +
+    `${r.params.connectPairs} pairs per connect run${r.runtime === "node" ? `; ${r.params.memoryBytes / MiB} MiB for memory` : ""}.`;
+  const section = (title: string, body: string[]): string => `## ${title}\n\n${body.filter(Boolean).join("\n")}`;
+  const perRuntime = (render: (r: RuntimeResults) => string): string[] => results.runtimes.map(render);
+  return [
+    "# Benchmarks",
+    "",
+    `Written by \`npm run bench\` (bench/run.ts) on ${results.startedAt} (profile \`${results.profile}\`, ${results.minutes.toFixed(1)} minutes). ` +
+      "Two peers in one process (Node) or one page (Chromium), over loopback. Every figure is the median of several runs with the " +
+      "min-max range. The contenders alternate run by run (the order rotates), and within a run the series that send a stream of " +
+      "messages (bulk and small messages, except @rtco/peer), the ping-pong series and the connect series take turns in blocks " +
+      "(8 blocks of bulk, 20 of small messages, 20 of round trips, pair by pair for connect), each on its own pair, so a change " +
+      "in the machine's load falls on all of them alike. Each ratio is taken run by run against the series measured in the same " +
+      "run, then the median of those ratios is given. Absolute figures drift on this shared machine; only the ratios are meant to be compared.",
+    "",
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB, ${machine.os}; load average ${machine.loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${machine.loadAfter.map((l) => l.toFixed(1)).join(" ")} after (other work shared the machine).`,
+    `- Versions: ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
+    ...results.runtimes.map((r) => `- ${params(r)}`),
+    "",
+    "![rxpeer against raw RTCDataChannel, simple-peer and @rtco/peer](benchmarks.svg)",
+    "",
+    section("Targets", [
+      "Median of the run-by-run ratios (min-max in brackets).\n",
+      targetsSection(results),
+      "",
+    ]),
+    "",
+    section("1. Bulk: one way, with backpressure", [
+      "Time from the first send to the last byte out of the receiving peer's API. @rtco/peer has no backpressure: its loop sends everything at once and the table shows what arrived (the rate is of what arrived).\n",
+      ...perRuntime((r) => transferSection(r, "bulk")),
+    ]),
+    section("2. Small messages", [
+      "1 KiB messages one way, messages per second from first send to last arrival; then ping-pong round trips one at a time.\n",
+      ...perRuntime((r) => transferSection(r, "small")),
+      ...perRuntime(pingPongSection),
+    ]),
+    section("3. Connect", ["From constructing the first peer to both sides connected (rxpeer: `connect$` on both; raw: both channels `open`).\n", ...perRuntime(connectSection)]),
+    section("4. Memory (Node)", [
+      "Peak resident memory above the level just before sending (sampled every 5 ms, and the kernel's peak RSS when it rose during the run); the receiver only counts bytes, so the figure is the sending side's. Each run in a fresh process.\n",
+      ...perRuntime(memorySection),
+    ]),
+    section("5. Size", ["esbuild, browser platform, minified ES module, rxjs external, gzip -9.\n", sizeSection(results.sizes)]),
+    NOTES_MARKER,
+    notes,
+  ].join("\n");
+}

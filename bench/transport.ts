@@ -1,0 +1,57 @@
+/**
+ * What the workloads see of a contender: two connected endpoints that send and receive
+ * binary messages. Each contender (raw RTCDataChannel, rxpeer, simple-peer, @rtco/peer)
+ * implements it with its own public API, the way its users would write the code, so the
+ * workloads in workloads.ts are the same code for all of them.
+ */
+
+/** A message as it arrives: rxpeer and raw channels give ArrayBuffers, simple-peer on Node a Buffer. */
+export type Received = string | ArrayBuffer | ArrayBufferView;
+
+export interface Endpoint {
+  /** Sends one message at once, with no backpressure (ping-pong sends one at a time). */
+  send(data: ArrayBuffer): void;
+  /**
+   * Sends every message in order, with this contender's backpressure (none for
+   * @rtco/peer), and resolves once the last one was handed to the channel.
+   */
+  sendAll(messages: Iterable<ArrayBuffer>): Promise<SendReport>;
+  /** Calls `listener` for each message that arrives; one listener per endpoint. */
+  onMessage(listener: (data: Received) => void): void;
+}
+
+export interface SendReport {
+  /** Sends that threw (a full send queue in Chromium); the sender went on with the next message. */
+  failedSends: number;
+}
+
+export interface Pair {
+  /** The initiator. */
+  a: Endpoint;
+  b: Endpoint;
+  /** Milliseconds from constructing the first peer object to both sides connected. */
+  connectMs: number;
+  /** Extra connect timings a contender can report, in ms from the same start (rxpeer: when its channel opened). */
+  connectDetail: Record<string, number>;
+  close(): void;
+}
+
+/** The contenders; `rxpeer-send` is rxpeer driven by `peer.send` in a user-written loop instead of `sendTo`. */
+export type ContenderName = "raw" | "rxpeer" | "rxpeer-send" | "simple-peer" | "rtco";
+
+export interface Contender {
+  name: ContenderName;
+  /** Whether `sendAll` waits for the channel's queue to drain; without it data can be lost. */
+  backpressure: boolean;
+  connect(): Promise<Pair>;
+}
+
+/** The WebRTC constructors a contender builds on: @roamhq/wrtc on Node, the globals in Chromium. */
+export interface WebRTC {
+  RTCPeerConnection: typeof RTCPeerConnection;
+}
+
+/** Resolves after one macrotask: lets a runtime finish the work behind an event before timing starts. */
+export function nextTask(ms = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,45 @@
+// The benchmark harness (`npm run bench`) at tiny sizes, so it cannot rot: every figure
+// runs once on Node and in headless Chromium, every series must deliver its data intact,
+// and the report and chart must be written. No timing is asserted: figures on a shared
+// machine are noise at these sizes.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROFILES, runBench } from "../../bench/run.js";
+import { SERIES } from "../../bench/tasks.js";
+
+describe("bench harness, smoke profile", () => {
+  it("measures every series of every figure on both runtimes with the data intact, and writes the report", async () => {
+    const outDir = mkdtempSync(join(tmpdir(), "rxpeer-bench-"));
+    try {
+      const smoke = PROFILES.smoke;
+      if (!smoke) throw new Error("no smoke profile");
+      const results = await runBench({ ...smoke, outDir, log: () => undefined });
+
+      expect(results.runtimes.map((r) => r.runtime)).toEqual(["node", "chromium"]);
+      for (const runtime of results.runtimes) {
+        const figures = runtime.runtime === "node" ? (["bulk", "small", "pingpong", "connect", "memory"] as const) : (["bulk", "small", "pingpong", "connect"] as const);
+        for (const figure of figures) {
+          const samples = runtime.runs[figure]?.flat() ?? [];
+          expect(samples.map((s) => s.series).sort(), `${runtime.runtime} ${figure}`).toEqual(SERIES[figure].map((s) => s.id).sort());
+          for (const sample of samples) {
+            const where = `${runtime.runtime} ${figure} ${sample.series}`;
+            expect(sample.error, where).toBeUndefined();
+            expect(sample.intact, `${where}: data intact`).toBe(true);
+            expect(Object.values(sample.metrics).every(Number.isFinite), `${where}: finite figures`).toBe(true);
+          }
+        }
+      }
+      expect(results.sizes.map((s) => s.label)).toContain("rxpeer (core entry)");
+      expect(results.sizes.every((s) => s.gzip > 0 && s.gzip < s.minified)).toBe(true);
+
+      const report = readFileSync(join(outDir, "benchmarks.md"), "utf8");
+      expect(report).toContain("## Targets");
+      expect(report).toContain("rxpeer sendTo(), 64 KiB messages");
+      expect(readFileSync(join(outDir, "benchmarks.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
