@@ -2,7 +2,7 @@
 // @roamhq/wrtc, or firing bufferedamountlow like Chromium), then closing and
 // unsubscribing on real peers.
 import { expect } from "chai";
-import { BehaviorSubject, Subject, firstValueFrom, from, lastValueFrom, of, range, map, toArray, type Subscription } from "rxjs";
+import { BehaviorSubject, Subject, filter, firstValueFrom, from, lastValueFrom, of, range, map, toArray, type Subscription } from "rxjs";
 import { PeerError } from "../../src/index.js";
 import type { PeerData } from "../../src/types.js";
 import { chunk, sendTo, type SendChannel, type SendTarget } from "../../operators/index.js";
@@ -224,12 +224,18 @@ describe("sendTo", () => {
       const result = new Promise<unknown>((resolve) =>
         of(patternBytes(16 * 1024 * KiB, 1))
           .pipe(chunk(), sendTo(a, { highWaterMark: 256 * KiB }))
-          .subscribe({ next: (t) => (total = t), complete: () => resolve("complete"), error: resolve }),
+          .subscribe({
+            next: (sent) => {
+              total = sent;
+              // Destroy as soon as the first bytes are out: the transfer is then surely unfinished.
+              if (!a.destroyed) a.destroy();
+            },
+            complete: () => resolve("complete"),
+            error: resolve,
+          }),
       );
-      await sleep(5);
-      expect(total).to.be.above(0).and.below(16 * 1024 * KiB);
-      a.destroy();
       const error = await result;
+      expect(total).to.be.above(0).and.below(16 * 1024 * KiB);
       expect(error).to.be.instanceOf(PeerError);
       expect((error as PeerError).code).to.equal("ERR_PEER_CLOSED");
     });
@@ -237,19 +243,33 @@ describe("sendTo", () => {
     it("stops sending when unsubscribed", async () => {
       const { a, b } = await connectedPair();
       let frames = 0;
-      b.data$.subscribe(() => frames++);
+      const sentinel = firstValueFrom(b.data$.pipe(filter((message) => {
+        if (typeof message !== "string") frames++;
+        return message === "end";
+      })));
       let total = 0;
-      const subscription = of(patternBytes(8 * 1024 * KiB, 2)).pipe(chunk(), sendTo(a, { highWaterMark: 128 * KiB })).subscribe((t) => (total = t));
-      await sleep(20);
-      subscription.unsubscribe();
+      const stopped = new Promise<void>((resolve) => {
+        const subscription: Subscription = of(patternBytes(8 * 1024 * KiB, 2))
+          .pipe(chunk(), sendTo(a, { highWaterMark: 128 * KiB }))
+          .subscribe((sent) => {
+            total = sent;
+            if (sent >= 512 * KiB) {
+              // Unsubscribe from outside sendTo's own call stack, as an application would.
+              queueMicrotask(() => {
+                subscription.unsubscribe();
+                resolve();
+              });
+            }
+          });
+      });
+      await stopped;
       const atUnsubscribe = total;
       expect(atUnsubscribe).to.be.above(0).and.below(8 * 1024 * KiB);
-      // Everything handed over before unsubscribing arrives (the receiver may lag), nothing after it.
-      const handedOver = atUnsubscribe / (16 * KiB);
-      for (let waited = 0; frames < handedOver && waited < 5000; waited += 10) await sleep(10);
-      await sleep(100);
+      // The channel is ordered: once "end" arrives, everything sent before it has arrived.
+      a.send("end");
+      await sentinel;
       expect(total).to.equal(atUnsubscribe);
-      expect(frames).to.equal(handedOver);
+      expect(frames).to.equal(atUnsubscribe / (16 * KiB));
     });
 
     it("waits for a real connection before sending", async () => {
