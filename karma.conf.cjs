@@ -70,18 +70,8 @@ module.exports = (config) => {
     customLaunchers: {
       ChromeHeadlessRxpeer: {
         base: "ChromeHeadless",
-        flags: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--use-fake-device-for-media-stream",
-          "--use-fake-ui-for-media-stream",
-          "--autoplay-policy=no-user-gesture-required",
-        ],
+        // The same flags as the Playwright-driven tests (test/support/chromium.ts), plus autoplay.
+        flags: [...require("./test/support/chromium-flags.json"), "--autoplay-policy=no-user-gesture-required"],
       },
     },
     client: { mocha: { timeout: 30000 }, captureConsole: false },

@@ -9,6 +9,7 @@ import { firstValueFrom, type Subscription } from "rxjs";
 import ArticoPeer from "@rtco/peer";
 import wrtc from "@roamhq/wrtc";
 import { Peer, type PeerError, type WebRTCImplementation } from "../../src/index.js";
+import { emitterReceives, rxReceives } from "../support/receive.js";
 
 const implementation = wrtc as unknown as WebRTCImplementation;
 const WrtcPeerConnection = wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection;
@@ -100,31 +101,6 @@ async function connectedPair(rxInitiates: boolean): Promise<Pair> {
   return pair;
 }
 
-function articoReceives(artico: ArticoPeer, count: number): Promise<unknown[]> {
-  return new Promise((resolve) => {
-    const got: unknown[] = [];
-    const onData = (data: unknown): void => {
-      got.push(data);
-      if (got.length < count) return;
-      artico.off("data", onData);
-      resolve(got);
-    };
-    artico.on("data", onData);
-  });
-}
-
-function rxReceives(rx: Peer, count: number): Promise<(string | ArrayBuffer)[]> {
-  return new Promise((resolve) => {
-    const got: (string | ArrayBuffer)[] = [];
-    const subscription = rx.data$.subscribe((data) => {
-      got.push(data);
-      if (got.length < count) return;
-      subscription.unsubscribe();
-      resolve(got);
-    });
-  });
-}
-
 function bytesOf(value: unknown): Uint8Array {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -143,7 +119,7 @@ describe.each([
     expect(rx.ready).toBe(true);
     expect(artico.ready).toBe(true);
 
-    const atArtico = articoReceives(artico, 2);
+    const atArtico = emitterReceives(artico, 2);
     rx.send("hello artico");
     rx.send(binary);
     const [text, bytes] = await atArtico;

@@ -8,6 +8,7 @@ import wrtc from "@roamhq/wrtc";
 import { Peer, type PeerError, type WebRTCImplementation } from "../../src/index.js";
 import { toSimplePeerSignal } from "../../operators/index.js";
 import { framesArrive, mediaStream, videoTrack } from "../support/media.js";
+import { emitterReceives, rxReceives } from "../support/receive.js";
 
 const implementation = wrtc as unknown as WebRTCImplementation;
 // simple-peer's own default config points at public STUN servers: loopback only here.
@@ -76,32 +77,6 @@ function spNegotiated(sp: SimplePeer.Instance): Promise<void> {
   return new Promise((resolve) => sp.once("negotiated", () => resolve()));
 }
 
-/** The next `count` messages simple-peer receives (it hands every message over as a Buffer). */
-function spReceives(sp: SimplePeer.Instance, count: number): Promise<Buffer[]> {
-  return new Promise((resolve) => {
-    const got: Buffer[] = [];
-    const onData = (data: Buffer): void => {
-      got.push(data);
-      if (got.length < count) return;
-      sp.off("data", onData);
-      resolve(got);
-    };
-    sp.on("data", onData);
-  });
-}
-
-function rxReceives(rx: Peer, count: number): Promise<(string | ArrayBuffer)[]> {
-  return new Promise((resolve) => {
-    const got: (string | ArrayBuffer)[] = [];
-    const subscription = rx.data$.subscribe((data) => {
-      got.push(data);
-      if (got.length < count) return;
-      subscription.unsubscribe();
-      resolve(got);
-    });
-  });
-}
-
 function expectNoErrors(pair: Pair): void {
   expect(pair.rxErrors.map((error) => `${error.code}: ${error.message}`)).toEqual([]);
   expect(pair.spErrors.map((error) => error.message)).toEqual([]);
@@ -118,7 +93,7 @@ describe.each([
     const { rx, sp } = pair;
     expect(rx.ready).toBe(true);
 
-    const atSp = spReceives(sp, 2);
+    const atSp = emitterReceives(sp, 2);
     rx.send("hello simple-peer");
     rx.send(binary);
     const [text, bytes] = await until(pair, atSp);
