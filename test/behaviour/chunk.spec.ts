@@ -8,6 +8,7 @@ import type { PeerData, PeerMessage } from "../../src/types.js";
 import { chunk, dechunk } from "../../operators/index.js";
 import { FRAME_MAGIC, FRAME_VERSION, HEADER_SIZE, writeFrames } from "../../operators/frame.js";
 import { fillPattern, patternBytes, sameBytes, shuffled, wellFormed } from "../support/bytes.js";
+import { rawFrame } from "../support/raw-frame.js";
 
 /** A message to send and what must come out of dechunk for it. */
 interface Sample {
@@ -100,24 +101,6 @@ function expectFrameError(end: unknown, code?: string): void {
   else expect(["ERR_FRAME_INVALID", "ERR_FRAME_TOO_LARGE"]).to.include(error.code);
 }
 
-/** A frame with a chosen header and payload, for hand-made bad input. */
-function frame(fields: { kind?: number; stream?: number; seq?: number; index?: number; count?: number; stride?: number; total?: number; magic?: number; version?: number }, payload = 0): ArrayBuffer {
-  const buffer = new ArrayBuffer(HEADER_SIZE + payload);
-  const view = new DataView(buffer);
-  const total = fields.total ?? payload;
-  view.setUint16(0, fields.magic ?? FRAME_MAGIC);
-  view.setUint8(2, fields.version ?? FRAME_VERSION);
-  view.setUint8(3, fields.kind ?? 0);
-  view.setUint32(4, fields.stream ?? 7);
-  view.setUint32(8, fields.seq ?? 0);
-  view.setUint32(12, fields.index ?? 0);
-  view.setUint32(16, fields.count ?? 1);
-  view.setUint32(20, fields.stride ?? Math.max(1, payload));
-  view.setUint32(24, Math.floor(total / 2 ** 32));
-  view.setUint32(28, total % 2 ** 32);
-  return buffer;
-}
-
 async function framesOf(samples: Sample[], chunkSize: number): Promise<ArrayBuffer[]> {
   return collect(from(samples.map((s) => s.value)).pipe(chunk({ chunkSize })));
 }
@@ -191,19 +174,19 @@ describe("chunk / dechunk", () => {
 
     const cases: Array<[string, ArrayBuffer[], string, RegExp]> = [
       ["a frame shorter than the header", [new ArrayBuffer(5)], "ERR_FRAME_INVALID", /shorter than/],
-      ["bad magic", [frame({ magic: 0x1234 })], "ERR_FRAME_INVALID", /magic/],
-      ["an unknown version", [frame({ version: 9 })], "ERR_FRAME_INVALID", /version 9/],
-      ["an unknown kind", [frame({ kind: 5 })], "ERR_FRAME_INVALID", /kind 5/],
-      ["stride 0", [frame({ stride: 0, total: 4, count: 1 }, 4)], "ERR_FRAME_INVALID", /stride/],
-      ["a count that disagrees with the size", [frame({ total: 10, stride: 4, count: 2 }, 4)], "ERR_FRAME_INVALID", /count 2/],
-      ["an index out of range", [frame({ total: 8, stride: 4, count: 2, index: 2 }, 4)], "ERR_FRAME_INVALID", /out of range/],
-      ["a payload of the wrong length", [frame({ total: 8, stride: 4, count: 2, index: 1 }, 3)], "ERR_FRAME_INVALID", /payload bytes/],
-      ["a duplicate frame", [frame({ total: 8, stride: 4, count: 2 }, 4), frame({ total: 8, stride: 4, count: 2 }, 4)], "ERR_FRAME_INVALID", /duplicate/],
-      ["frames that disagree", [frame({ total: 8, stride: 4, count: 2 }, 4), frame({ total: 8, stride: 4, count: 2, index: 1, kind: 1 }, 4)], "ERR_FRAME_INVALID", /disagrees/],
-      ["a message behind its stream", [frame({ seq: 0 }), frame({ seq: 0 })], "ERR_FRAME_INVALID", /behind the stream/],
-      ["text that is not UTF-8", [(() => { const f = frame({ kind: 1 }, 2); new Uint8Array(f, HEADER_SIZE).set([0xc3, 0x28]); return f; })()], "ERR_FRAME_INVALID", /UTF-8/],
-      ["frames ending mid-message", [frame({ total: 8, stride: 4, count: 2 }, 4)], "ERR_FRAME_INVALID", /incomplete/],
-      ["a message over maxMessageSize", [frame({ total: 2 ** 40, stride: 2 ** 20, count: 2 ** 20 }, 0)], "ERR_FRAME_TOO_LARGE", /over maxMessageSize/],
+      ["bad magic", [rawFrame({ magic: 0x1234 })], "ERR_FRAME_INVALID", /magic/],
+      ["an unknown version", [rawFrame({ version: 9 })], "ERR_FRAME_INVALID", /version 9/],
+      ["an unknown kind", [rawFrame({ kind: 5 })], "ERR_FRAME_INVALID", /kind 5/],
+      ["stride 0", [rawFrame({ stride: 0, total: 4, count: 1 }, 4)], "ERR_FRAME_INVALID", /stride/],
+      ["a count that disagrees with the size", [rawFrame({ total: 10, stride: 4, count: 2 }, 4)], "ERR_FRAME_INVALID", /count 2/],
+      ["an index out of range", [rawFrame({ total: 8, stride: 4, count: 2, index: 2 }, 4)], "ERR_FRAME_INVALID", /out of range/],
+      ["a payload of the wrong length", [rawFrame({ total: 8, stride: 4, count: 2, index: 1 }, 3)], "ERR_FRAME_INVALID", /payload bytes/],
+      ["a duplicate frame", [rawFrame({ total: 8, stride: 4, count: 2 }, 4), rawFrame({ total: 8, stride: 4, count: 2 }, 4)], "ERR_FRAME_INVALID", /duplicate/],
+      ["frames that disagree", [rawFrame({ total: 8, stride: 4, count: 2 }, 4), rawFrame({ total: 8, stride: 4, count: 2, index: 1, kind: 1 }, 4)], "ERR_FRAME_INVALID", /disagrees/],
+      ["a message behind its stream", [rawFrame({ seq: 0 }), rawFrame({ seq: 0 })], "ERR_FRAME_INVALID", /behind the stream/],
+      ["text that is not UTF-8", [(() => { const f = rawFrame({ kind: 1 }, 2); new Uint8Array(f, HEADER_SIZE).set([0xc3, 0x28]); return f; })()], "ERR_FRAME_INVALID", /UTF-8/],
+      ["frames ending mid-message", [rawFrame({ total: 8, stride: 4, count: 2 }, 4)], "ERR_FRAME_INVALID", /incomplete/],
+      ["a message over maxMessageSize", [rawFrame({ total: 2 ** 40, stride: 2 ** 20, count: 2 ** 20 }, 0)], "ERR_FRAME_TOO_LARGE", /over maxMessageSize/],
     ];
     for (const [name, frames, code, message] of cases) {
       it(`rejects ${name} with ${code}`, () => {
@@ -215,12 +198,12 @@ describe("chunk / dechunk", () => {
 
     it("checks the declared size against maxMessageSize before buffering anything", () => {
       // 64 MiB declared, 1 MiB allowed: refused at the first frame, with no 64 MiB buffer made.
-      const { end } = outcome([frame({ total: 64 * 2 ** 20, stride: 1024, count: 65_536 }, 1024)], { maxMessageSize: 2 ** 20 });
+      const { end } = outcome([rawFrame({ total: 64 * 2 ** 20, stride: 1024, count: 65_536 }, 1024)], { maxMessageSize: 2 ** 20 });
       expectFrameError(end, "ERR_FRAME_TOO_LARGE");
     });
 
     it("bounds the messages held at once (maxPendingMessages)", () => {
-      const starts = Array.from({ length: 5 }, (_, seq) => frame({ stream: 1, seq: seq + 1, total: 8, stride: 4, count: 2 }, 4));
+      const starts = Array.from({ length: 5 }, (_, seq) => rawFrame({ stream: 1, seq: seq + 1, total: 8, stride: 4, count: 2 }, 4));
       expect(outcome(starts.slice(0, 4), { maxPendingMessages: 4 }).end).to.be.instanceOf(PeerError); // incomplete at the end
       expect((outcome(starts.slice(0, 4), { maxPendingMessages: 4 }).end as PeerError).message).to.match(/incomplete/);
       const { end } = outcome(starts, { maxPendingMessages: 4 });
@@ -229,7 +212,7 @@ describe("chunk / dechunk", () => {
     });
 
     it("bounds the bytes held at once (maxPendingBytes)", () => {
-      const big = (stream: number) => frame({ stream, total: 600, stride: 300, count: 2 }, 300);
+      const big = (stream: number) => rawFrame({ stream, total: 600, stride: 300, count: 2 }, 300);
       const { end } = outcome([big(1), big(2)], { maxPendingBytes: 1000 });
       expectFrameError(end, "ERR_FRAME_TOO_LARGE");
       expect((end as PeerError).message).to.match(/maxPendingBytes/);
@@ -259,7 +242,7 @@ describe("chunk / dechunk", () => {
       stride: fc.integer({ min: 0, max: 6 }),
       total: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constant(2 ** 40)),
     });
-    const nearValidFrame = fc.tuple(fieldArb, fc.integer({ min: 0, max: 8 })).map(([fields, payload]) => frame(fields, payload));
+    const nearValidFrame = fc.tuple(fieldArb, fc.integer({ min: 0, max: 8 })).map(([fields, payload]) => rawFrame(fields, payload));
     const randomFrame = fc.uint8Array({ maxLength: 80 }).map((bytes) => bytes.slice().buffer);
 
     it("ends random and near-valid frames in a frame error or completion, synchronously, never a crash", () => {

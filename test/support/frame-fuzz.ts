@@ -8,7 +8,10 @@ import fc from "fast-check";
 import { Observable, from, of } from "rxjs";
 import { PeerError } from "../../src/index.js";
 import { chunk, dechunk, deserialize } from "../../operators/index.js";
-import { FRAME_MAGIC, FRAME_VERSION, HEADER_SIZE } from "../../operators/frame.js";
+import { HEADER_SIZE } from "../../operators/frame.js";
+import { rawFrame } from "./raw-frame.js";
+
+export { rawFrame };
 
 const MIB = 1024 * 1024;
 /** The dechunk limit the fuzz runs under: far below what hostile frames declare. */
@@ -26,24 +29,6 @@ export function runSync<T>(source: Observable<T>): Outcome {
   let end: Outcome["end"] = "open";
   source.subscribe({ next: (v) => values.push(v), complete: () => (end = "complete"), error: (e: unknown) => (end = e) });
   return { values, end };
-}
-
-/** A frame header with any fields, and `payload` bytes after it. */
-export function rawFrame(fields: Partial<Record<"magic" | "version" | "kind" | "stream" | "seq" | "index" | "count" | "stride", number>> & { total?: number }, payload = 0): ArrayBuffer {
-  const buffer = new ArrayBuffer(HEADER_SIZE + payload);
-  const view = new DataView(buffer);
-  const total = fields.total ?? payload;
-  view.setUint16(0, fields.magic ?? FRAME_MAGIC);
-  view.setUint8(2, fields.version ?? FRAME_VERSION);
-  view.setUint8(3, fields.kind ?? 0);
-  view.setUint32(4, fields.stream ?? 1);
-  view.setUint32(8, fields.seq ?? 0);
-  view.setUint32(12, fields.index ?? 0);
-  view.setUint32(16, fields.count ?? 1);
-  view.setUint32(20, fields.stride ?? Math.max(1, payload));
-  view.setUint32(24, Math.floor(total / 2 ** 32));
-  view.setUint32(28, total % 2 ** 32);
-  return buffer;
 }
 
 /** Frames of real messages, as chunk() makes them. */
