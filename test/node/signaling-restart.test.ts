@@ -6,12 +6,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { concatWith, filter, firstValueFrom, throwError } from "rxjs";
-import { webSocket, type WebSocketSubjectConfig } from "rxjs/webSocket";
+import { filter, firstValueFrom } from "rxjs";
 import { WebSocket } from "ws";
 import wrtcModule from "@roamhq/wrtc";
-import { Peer, type SignalData, type WebRTCImplementation } from "../../src/index.js";
-import { connectSignaling, retryBackoff, type SignalingChannel } from "../../operators/index.js";
+import { Peer, type WebRTCImplementation } from "../../src/index.js";
+import { connectSignaling } from "../../operators/index.js";
+import { roomChannel } from "../../examples/signaling-server/client.js";
 import { startSignalingServer, type SignalingServer } from "../../examples/signaling-server/server.js";
 import { framesArrive, mediaStream, videoTrack } from "../support/media.js";
 
@@ -36,34 +36,6 @@ async function serverProcess(port: number): Promise<ChildProcess> {
   return child;
 }
 
-/**
- * A room of the signaling server as a channel that survives restarts. Two things make it
- * reconnect: retryBackoff resubscribes (a new socket) on error, and a clean close, which
- * completes an rxjs webSocket (a server restarting gracefully closes with 1001), is turned
- * into an error first, as retry only retries errors. Signals given while no socket is open
- * wait for the next one.
- */
-function reconnectingChannel(url: string): SignalingChannel {
-  const pending: SignalData[] = [];
-  let open = false;
-  const socket = webSocket<unknown>({
-    url,
-    WebSocketCtor: WebSocket as unknown as WebSocketSubjectConfig<unknown>["WebSocketCtor"],
-    openObserver: {
-      next: () => {
-        open = true;
-        for (const signal of pending.splice(0)) socket.next(signal);
-      },
-    },
-    closeObserver: { next: () => (open = false) },
-  });
-  const incoming = socket.pipe(
-    concatWith(throwError(() => new Error("the signaling server closed the connection"))),
-    retryBackoff({ initialDelay: 50, maxDelay: 500, maxRetries: 40 }),
-  );
-  return Object.assign(incoming, { next: (signal: SignalData) => (open ? socket.next(signal) : pending.push(signal)) });
-}
-
 /** A free port: listen on 0, note it, close. */
 async function freePort(): Promise<number> {
   const probe = await startSignalingServer();
@@ -79,7 +51,10 @@ async function connectedThrough(url: string, room: string): Promise<{ a: Peer; b
     b.destroy();
   });
   for (const peer of [a, b]) {
-    const wiring = connectSignaling(peer, reconnectingChannel(`${url}/${room}`));
+    // roomChannel retries a failed socket and a clean close alike (a server restarting
+    // gracefully closes with 1001); signals given while no socket is open wait for the next.
+    const channel = roomChannel(url, room, { WebSocketCtor: WebSocket, retry: { initialDelay: 50, maxDelay: 500, maxRetries: 40 } });
+    const wiring = connectSignaling(peer, channel);
     cleanups.push(() => wiring.unsubscribe());
   }
   await Promise.all([firstValueFrom(a.connected$.pipe(filter(Boolean))), firstValueFrom(b.connected$.pipe(filter(Boolean)))]);
