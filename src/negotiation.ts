@@ -23,6 +23,9 @@ export interface NegotiationHooks {
 /** Remote candidates held while no remote description is set; more than this is refused. */
 export const MAX_PENDING_CANDIDATES = 256;
 
+/** Transceivers a remote peer may make us add through transceiver requests, counting ours. */
+export const MAX_TRANSCEIVERS = 64;
+
 /**
  * Runs perfect negotiation for `pc`. The polite side rolls back its own offer on
  * collision; the impolite side ignores the remote one.
@@ -74,18 +77,15 @@ export class Negotiation {
     return this.#enqueue(`remote ${signal.kind}`, async () => {
       if (signal.kind === "description") await this.#onRemoteDescription(signal.description);
       else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
-      else if (signal.kind === "transceiver") this.#pc.addTransceiver(signal.mediaKind, signal.init);
+      else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
       else if (this.#pc.signalingState === "stable") await this.#makeOffer();
       else this.#offerRequested = true;
     });
   }
 
-  /** Starts an ICE restart: a new offer with fresh credentials. */
+  /** Starts an ICE restart: `negotiationneeded` then makes an offer with fresh credentials. */
   restartIce(): Promise<void> {
-    return this.#enqueue("ICE restart", async () => {
-      if (typeof this.#pc.restartIce === "function") this.#pc.restartIce();
-      else await this.#makeOffer({ iceRestart: true });
-    });
+    return this.#enqueue("ICE restart", async () => this.#pc.restartIce());
   }
 
   /** Stops all further work and detaches the connection's negotiation callbacks. */
@@ -93,6 +93,14 @@ export class Negotiation {
     this.#closed = true;
     this.#pendingCandidates = [];
     this.#pc.onnegotiationneeded = this.#pc.onicecandidate = null;
+  }
+
+  // Each request adds a transceiver for good: a remote peer may not grow the connection without bound.
+  #addRequestedTransceiver(kind: "audio" | "video", init: RTCRtpTransceiverInit): void {
+    if (this.#pc.getTransceivers().length >= MAX_TRANSCEIVERS) {
+      throw new PeerError("ERR_SIGNAL_INVALID", `too many transceivers requested (limit ${MAX_TRANSCEIVERS})`);
+    }
+    this.#pc.addTransceiver(kind, init);
   }
 
   #enqueue(what: string, step: () => Promise<void>): Promise<void> {

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { firstValueFrom } from "rxjs";
 import { PeerError, linkPeers, type Peer, type PeerErrorCode } from "../../src/index.js";
+import { MAX_TRANSCEIVERS } from "../../src/negotiation.js";
 import { connected, makePeer } from "../support/peers.js";
 
 async function errorFor(peer: Peer, input: unknown): Promise<PeerError> {
@@ -77,6 +78,22 @@ describe("bad signals", () => {
     const early = { type: "candidate", data: { candidate: "candidate:1 1 udp 2122260223 127.0.0.1 9 typ host", sdpMid: "0", sdpMLineIndex: 0 } };
     await b.signal(early as never);
     expect(errors).to.deep.equal([]);
+    await stillConnects(a, b);
+  });
+
+  it("refuses transceiver requests past the limit, as ERR_SIGNAL_INVALID, and still connects", async () => {
+    const a = makePeer({ initiator: true });
+    const b = makePeer();
+    const errors: PeerError[] = [];
+    a.error$.subscribe((error) => errors.push(error));
+    const request = { type: "transceiverRequest", transceiverRequest: { kind: "audio", init: { direction: "recvonly" } } };
+    for (let i = 0; i < MAX_TRANSCEIVERS + 5; i++) await a.signal(request as never);
+    expect(a.connection.getTransceivers()).to.have.length(MAX_TRANSCEIVERS);
+    expect(errors).to.have.length(5);
+    for (const error of errors) {
+      expect(error.code).to.equal("ERR_SIGNAL_INVALID");
+      expect(error.message).to.match(/too many transceivers requested \(limit 64\)/);
+    }
     await stillConnects(a, b);
   });
 
