@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { startSignalingServer } from "./server.js";
+import { closeOnExitSignals } from "../close-on-exit-signals.js";
 
 const { values } = parseArgs({
   options: {
@@ -37,14 +38,4 @@ const server = await startSignalingServer({
 });
 console.log(`rxpeer signaling server: peers join a room at ${server.url}/<room>  (Ctrl-C to stop)`);
 
-const stop = (): void => {
-  server.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-};
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
+closeOnExitSignals(server);

@@ -4,6 +4,7 @@
  * connect through the signaling server, then chat, share a camera and send files.
  */
 import { startWebDemo } from "./server.js";
+import { closeOnExitSignals } from "../close-on-exit-signals.js";
 
 const port = Number(process.env.PORT ?? 8080);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -13,14 +14,4 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 const demo = await startWebDemo({ port, host: process.env.HOST ?? "127.0.0.1" });
 console.log(`rxpeer web demo: open ${demo.url}  (signaling on ${demo.signalingUrl}; Ctrl-C to stop)`);
 
-const stop = (): void => {
-  demo.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-};
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
+closeOnExitSignals(demo);
