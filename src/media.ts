@@ -44,7 +44,13 @@ export class LocalMedia {
     if (this.#isClosed()) return;
     const entry = this.#sent.get(track);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added, or already removed`);
-    this.#callPc("removeTrack", () => this.pc.removeTrack(entry.sender));
+    this.#callPc("removeTrack", () => {
+      this.pc.removeTrack(entry.sender);
+      // removeTrack skips a sender whose track was replaced by null (as the spec says): stop its sending here.
+      const transceiver = this.pc.getTransceivers().find((candidate) => candidate.sender === entry.sender);
+      if (transceiver?.direction === "sendrecv") transceiver.direction = "recvonly";
+      else if (transceiver?.direction === "sendonly") transceiver.direction = "inactive";
+    });
     this.#sent.delete(track);
   }
 
@@ -67,13 +73,14 @@ export class LocalMedia {
   /**
    * Sends `newTrack` in place of `oldTrack` on the same sender: no renegotiation, and the
    * remote side keeps receiving on the same remote track. `newTrack` takes over the
-   * stream `oldTrack` was added with.
+   * stream `oldTrack` was added with. `null` stops sending; the sender stays `oldTrack`'s.
    */
-  async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): Promise<void> {
+  async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
     this.#assertOpen("replace a track");
     const entry = this.#sent.get(oldTrack);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot replace track ${trackLabel(oldTrack)}: it is not being sent`);
     if (oldTrack === newTrack) return;
+    if (!newTrack) return this.#replaceOnSender(entry, null);
     this.#assertNotSent(newTrack);
     if (oldTrack.kind !== newTrack.kind) {
       throw new PeerError("ERR_MEDIA", `cannot replace ${trackLabel(oldTrack)} with ${trackLabel(newTrack)}: not the same kind`);
@@ -82,12 +89,20 @@ export class LocalMedia {
     this.#sent.delete(oldTrack);
     this.#sent.set(newTrack, entry);
     try {
-      await entry.sender.replaceTrack(newTrack);
-    } catch (cause) {
+      await this.#replaceOnSender(entry, newTrack);
+    } catch (error) {
       if (this.#sent.get(newTrack) === entry) {
         this.#sent.delete(newTrack);
         this.#sent.set(oldTrack, entry);
       }
+      throw error;
+    }
+  }
+
+  async #replaceOnSender(entry: SentTrack, track: MediaStreamTrack | null): Promise<void> {
+    try {
+      await entry.sender.replaceTrack(track);
+    } catch (cause) {
       throw toPeerError("ERR_MEDIA", "replaceTrack failed", cause);
     }
   }

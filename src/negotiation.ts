@@ -3,13 +3,22 @@
  * `negotiationneeded`, remote descriptions and candidates applied in arrival
  * order, offer collisions settled by politeness (the initiator is impolite).
  *
+ * An answerer offers only once it knows its remote peer runs perfect negotiation
+ * ({@link Negotiation.allowOffers}). Until then, and for good facing a simple-peer,
+ * it speaks simple-peer's answerer protocol: it never offers, it asks with
+ * `renegotiate` and `transceiverRequest` signals. simple-peer has no glare handling.
+ *
  * Every step runs on one promise chain, so no two signaling operations ever
  * interleave: that is what keeps glare and renegotiation free of state flags.
  */
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { candidateSignal, descriptionSignal, type ParsedSignal } from "./signal-format.js";
+import type { ResolvedOptions } from "./options.js";
 import type { SignalData } from "./types.js";
+
+/** The options negotiation reads: simple-peer's names and meanings. */
+export type NegotiationOptions = Pick<ResolvedOptions, "trickle" | "iceCompleteTimeout" | "sdpTransform" | "offerOptions" | "answerOptions">;
 
 export interface NegotiationHooks {
   /** A local signal to hand to the remote peer. */
@@ -41,23 +50,33 @@ export class Negotiation {
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #hasRemoteDescription = false;
   #ignoringOffer = false;
-  // The remote peer asked for an offer while an exchange was under way.
-  #offerRequested = false;
+  // An offer is wanted (asked for by the remote peer, or needed here) once the exchange under way settles.
+  #offerWanted = false;
+  // The initiator offers; an answerer once its remote peer is known to run perfect negotiation.
+  #mayOffer: boolean;
+  // Transceivers of ours already asked for with a transceiverRequest.
+  readonly #requested = new WeakSet<RTCRtpTransceiver>();
   #closed = false;
+  // Ends a wait for ICE gathering (trickle off).
+  #stopWaiting: (() => void) | undefined;
 
   readonly #pc: RTCPeerConnection;
   // The polite side rolls back its own offer on collision.
   readonly #polite: boolean;
   readonly #hooks: NegotiationHooks;
+  readonly #options: NegotiationOptions;
 
-  constructor(pc: RTCPeerConnection, polite: boolean, hooks: NegotiationHooks) {
+  constructor(pc: RTCPeerConnection, polite: boolean, hooks: NegotiationHooks, options: NegotiationOptions) {
     this.#pc = pc;
     this.#polite = polite;
+    this.#mayOffer = !polite;
     this.#hooks = hooks;
-    pc.onnegotiationneeded = () => this.#enqueue("offer", () => this.#makeOffer());
+    this.#options = options;
+    pc.onnegotiationneeded = () => this.#enqueue("offer", () => this.#onNegotiationNeeded());
     pc.onicecandidate = (event: RTCPeerConnectionIceEvent) => {
       const candidate = event.candidate;
-      if (this.#closed || !candidate?.candidate) return;
+      if (!candidate) this.#stopWaiting?.();
+      if (this.#closed || !options.trickle || !candidate?.candidate) return;
       hooks.log.debug("local candidate", candidate.candidate);
       hooks.signal(candidateSignal(candidate));
     };
@@ -74,13 +93,24 @@ export class Negotiation {
    *   waits for an offer, whatever our state was.
    */
   apply(signal: ParsedSignal): Promise<void> {
+    // Only @rtco/peer and rxpeer send the Artico format, and both run perfect negotiation.
+    if (signal.artico) this.allowOffers();
     return this.#enqueue(`remote ${signal.kind}`, async () => {
       if (signal.kind === "description") await this.#onRemoteDescription(signal.description);
       else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
       else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
-      else if (this.#pc.signalingState === "stable") await this.#makeOffer();
-      else this.#offerRequested = true;
+      // An answerer that does not offer ignores a request to, as simple-peer's does.
+      else if (signal.kind === "renegotiate" && this.#mayOffer) {
+        if (this.#pc.signalingState === "stable") await this.#makeOffer();
+        else this.#offerWanted = true;
+      }
+      // An end of candidates is optional, and not understood by every runtime: nothing to apply.
     });
+  }
+
+  /** The remote peer runs perfect negotiation (it is an rxpeer or an @rtco/peer): from now on, offer when negotiation is needed. */
+  allowOffers(): void {
+    this.#mayOffer = true;
   }
 
   /** Starts an ICE restart: `negotiationneeded` then makes an offer with fresh credentials. */
@@ -91,6 +121,7 @@ export class Negotiation {
   /** Stops all further work and detaches the connection's negotiation callbacks. */
   close(): void {
     this.#closed = true;
+    this.#stopWaiting?.();
     this.#pendingCandidates = [];
     this.#pc.onnegotiationneeded = this.#pc.onicecandidate = null;
   }
@@ -114,16 +145,59 @@ export class Negotiation {
     }));
   }
 
-  async #makeOffer(options?: RTCOfferOptions): Promise<void> {
+  async #onNegotiationNeeded(): Promise<void> {
+    if (this.#mayOffer) await this.#makeOffer();
+    else if (this.#hasRemoteDescription && this.#pc.signalingState === "stable") this.#askForOffer(true);
+    // The initiator's offer is still to come, or an exchange is under way: ask once it settles.
+    else this.#offerWanted = true;
+  }
+
+  // simple-peer's answerer protocol: a track of ours that no m-line carries yet needs a
+  // transceiver on the offerer's side; anything else, a plain request to renegotiate.
+  #askForOffer(evenIfNothingMissing: boolean): void {
+    const missing = this.#pc.getTransceivers().filter((t) => !t.mid && t.sender.track && t.direction !== "stopped" && !this.#requested.has(t));
+    for (const transceiver of missing) {
+      this.#requested.add(transceiver);
+      this.#hooks.signal({ type: "transceiverRequest", transceiverRequest: { kind: transceiver.sender.track?.kind ?? "", init: {} } });
+    }
+    if (missing.length === 0 && evenIfNothingMissing) this.#hooks.signal({ type: "renegotiate", renegotiate: true });
+  }
+
+  async #makeOffer(): Promise<void> {
     // Not stable: an exchange is under way; negotiationneeded fires again once it settles.
     if (this.#pc.signalingState !== "stable") return;
-    const offer = await this.#pc.createOffer(options);
+    const offer = await this.#pc.createOffer(this.#options.offerOptions);
     if (this.#closed || this.#pc.signalingState !== "stable") return;
-    await this.#pc.setLocalDescription(offer);
-    // Send the offer created here, never a re-read of localDescription (stale after a rollback).
+    const applied = await this.#setLocal(offer);
     if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
     this.#hooks.log.debug("local offer");
-    this.#hooks.signal(descriptionSignal(offer));
+    this.#hooks.signal(descriptionSignal(applied));
+  }
+
+  // Applies a local description after sdpTransform; returns what to send: the description
+  // created here, never a re-read of localDescription (stale after a rollback), except
+  // without trickle, where localDescription after gathering carries the candidates (and
+  // nothing else runs on the chain meanwhile).
+  async #setLocal(created: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit> {
+    const description = { type: created.type, sdp: this.#options.sdpTransform(created.sdp ?? "") };
+    await this.#pc.setLocalDescription(description);
+    if (this.#options.trickle) return description;
+    await this.#iceGathered();
+    return this.#pc.localDescription ?? description;
+  }
+
+  // Resolves once ICE gathering completes (the null candidate), after iceCompleteTimeout
+  // (simple-peer sends anyway), or on close.
+  async #iceGathered(): Promise<void> {
+    if (this.#pc.iceGatheringState === "complete") return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.#stopWaiting?.(), this.#options.iceCompleteTimeout);
+      this.#stopWaiting = () => {
+        clearTimeout(timer);
+        this.#stopWaiting = undefined;
+        resolve();
+      };
+    });
   }
 
   async #onRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -147,17 +221,21 @@ export class Negotiation {
     hooks.log.debug("remote", description.type, "applied");
     await this.#flushCandidates();
     if (description.type === "offer") {
-      const answer = await pc.createAnswer();
+      const answer = await pc.createAnswer(this.#options.answerOptions);
       if (this.#closed) return;
-      await pc.setLocalDescription(answer);
+      const applied = await this.#setLocal(answer);
       if (this.#closed) return;
-      hooks.signal(descriptionSignal(answer));
+      hooks.signal(descriptionSignal(applied));
     }
     if (this.#closed || pc.signalingState !== "stable") return;
     hooks.settled();
-    if (this.#offerRequested) {
-      this.#offerRequested = false;
-      await this.#makeOffer();
+    const wanted = this.#offerWanted;
+    this.#offerWanted = false;
+    if (this.#mayOffer) {
+      if (wanted) await this.#makeOffer();
+    } else {
+      // As simple-peer's answerer after each answer: ask for what the offer lacked.
+      this.#askForOffer(wanted);
     }
   }
 

@@ -27,6 +27,16 @@ export interface PeerOptions {
   channelConfig: RTCDataChannelInit;
   /** A WebRTC implementation, e.g. `@roamhq/wrtc` on Node. Default: the globals. */
   wrtc: WebRTCImplementation | undefined;
+  /** Send ICE candidates as they come (default true); false sends each description once ICE gathering completed, candidates inside. */
+  trickle: boolean;
+  /** With `trickle: false`, how long to wait for ICE gathering before sending the description anyway, in ms. Default 5000 (simple-peer's). */
+  iceCompleteTimeout: number;
+  /** Rewrites each local offer's and answer's SDP before it is applied and sent. Default: unchanged. */
+  sdpTransform: (sdp: string) => string;
+  /** Passed to `createOffer`. Default `{}`. */
+  offerOptions: RTCOfferOptions;
+  /** Passed to `createAnswer`. Default `{}`. */
+  answerOptions: RTCAnswerOptions;
 }
 
 /** Options after defaults are applied, with the WebRTC implementation found. */
@@ -59,6 +69,11 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     channelName: options.channelName ?? randomLabel(),
     channelConfig: options.channelConfig ?? {},
     wrtc: wrtc as WebRTCImplementation,
+    trickle: options.trickle ?? true,
+    iceCompleteTimeout: options.iceCompleteTimeout ?? 5000,
+    sdpTransform: options.sdpTransform ?? ((sdp) => sdp),
+    offerOptions: options.offerOptions ?? {},
+    answerOptions: options.answerOptions ?? {},
   };
 }
 

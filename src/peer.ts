@@ -121,7 +121,7 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
       error: (error) => this.#reportError(error),
       settled: () => this.#remoteMedia.detectRemovals(),
       log: this.#log,
-    });
+    }, this.#options);
     this.#pc.onconnectionstatechange = () => this.#onConnectionStateChange();
     this.#connectionStateSubject.pipe(iceRecovery()).subscribe((action) => {
       if (action === "restart") {
@@ -131,9 +131,11 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
         this.#close(new PeerError("ERR_CONNECTION_FAILURE", "connection failed, and an ICE restart did not recover it"));
       }
     });
-    if (this.initiator) {
-      const channelConfig = { protocol: HANDSHAKE_PROTOCOL, ...this.#options.channelConfig };
-      this.#attachChannel(this.#pc.createDataChannel(this.#options.channelName, channelConfig));
+    const { channelConfig } = this.#options;
+    // A negotiated channel is made on both sides and carries no handshake: nothing tells an
+    // answerer whether its remote peer is an rxpeer that expects the marker.
+    if (this.initiator || channelConfig.negotiated) {
+      this.#attachChannel(this.#pc.createDataChannel(this.#options.channelName, channelConfig.negotiated ? channelConfig : { protocol: HANDSHAKE_PROTOCOL, ...channelConfig }));
     } else {
       this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel);
     }
@@ -267,15 +269,18 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
   }
 
   /**
-   * Swaps a sent track for another of the same kind without renegotiation. Rejects with
-   * `PeerError` `ERR_MEDIA` when `oldTrack` is not being sent, or `newTrack` already is.
+   * Swaps a sent track for another of the same kind without renegotiation; `null` stops
+   * sending, keeping the sender under `oldTrack` (replace it again to resume, remove it to
+   * remove). Rejects with `PeerError` `ERR_MEDIA` when `oldTrack` is not being sent, or
+   * `newTrack` already is.
    *
    * @example
    * ```ts
    * await peer.replaceTrack(cameraTrack, screenTrack);
+   * await peer.replaceTrack(screenTrack, null); // the remote track goes silent
    * ```
    */
-  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): Promise<void> {
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
     return this.#localMedia.replaceTrack(oldTrack, newTrack);
   }
 
@@ -301,6 +306,8 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
       return;
     }
     this.#log.debug(`data channel "${channel.label}"`);
+    // Only an rxpeer creator names this sub-protocol, and rxpeer runs perfect negotiation.
+    if (channel.protocol === HANDSHAKE_PROTOCOL) this.#negotiation.allowOffers();
     this.#link = new DataChannelLink(channel, this.initiator, {
       open: () => {
         this.#log.info("connected");

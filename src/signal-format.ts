@@ -11,14 +11,22 @@ import type { SignalData, SimplePeerSignalData } from "./types.js";
  * request to add a transceiver (simple-peer's answerer asks for one for each track it
  * added that the offers so far have no m-line for).
  */
-export type ParsedSignal =
+export type ParsedSignal = (
   | { kind: "description"; description: RTCSessionDescriptionInit }
   | { kind: "candidate"; candidate: RTCIceCandidateInit }
+  | { kind: "end-of-candidates" }
   | { kind: "renegotiate" }
-  | { kind: "transceiver"; mediaKind: "audio" | "video"; init: RTCRtpTransceiverInit };
+  | { kind: "transceiver"; mediaKind: "audio" | "video"; init: RTCRtpTransceiverInit }
+) & {
+  /** Set for the Artico format (`type: "sdp"`, or a candidate in `data`): its senders, @rtco/peer and rxpeer, run perfect negotiation. */
+  artico?: true;
+};
 
 /** Longest signal accepted, in characters: far above any real SDP, low enough to refuse floods. */
 export const MAX_SIGNAL_LENGTH = 1 << 20;
+
+// The field that names a signal sent without a type, in the order simple-peer reads them.
+const IMPLIED_TYPES = ["candidate", "renegotiate", "transceiverRequest"] as const;
 
 const SDP_TYPES: ReadonlySet<string> = new Set(["offer", "answer", "pranswer", "rollback"]);
 
@@ -70,19 +78,29 @@ function parseUnchecked(input: unknown): Result {
     return invalid(`signal must be an object or a JSON string, got ${describe(input)}`);
   }
   const signal = input as Record<string, unknown>;
-  const type = ownField(signal, "type");
+  // simple-peer reads a signal by its fields, and older versions send some without a type.
+  const type = ownField(signal, "type") ?? IMPLIED_TYPES.find((field) => ownField(signal, field) !== undefined);
   if (typeof type !== "string") return invalid(`signal.type must be a string, got ${describe(type)}`);
 
-  if (type === "sdp") return parseDescription(ownField(signal, "data"), "signal.data");
+  if (type === "sdp") return artico(parseDescription(ownField(signal, "data"), "signal.data"));
   if (type === "candidate") {
     // Artico's field is data, simple-peer's candidate.
     const field = ownField(signal, "data") !== undefined ? "data" : "candidate";
-    return parseCandidate(ownField(signal, field), `signal.${field}`);
+    const value = ownField(signal, field);
+    // End of candidates (null, or an empty candidate line): nothing to apply.
+    const result = value === null || (typeof value === "object" && ownField(value as Record<string, unknown>, "candidate") === "")
+      ? { kind: "end-of-candidates" as const }
+      : parseCandidate(value, `signal.${field}`);
+    return field === "data" ? artico(result) : result;
   }
   if (SDP_TYPES.has(type)) return parseDescription(signal, "signal");
   if (type === "renegotiate") return { kind: "renegotiate" };
   if (type === "transceiverRequest") return parseTransceiverRequest(ownField(signal, "transceiverRequest"));
   return invalid(`signal.type "${preview(type)}" is not one of sdp, candidate, offer, answer, pranswer, rollback, renegotiate, transceiverRequest`);
+}
+
+function artico(result: Result): Result {
+  return result instanceof PeerError ? result : { ...result, artico: true };
 }
 
 function parseDescription(value: unknown, where: string): Result {
@@ -194,6 +212,7 @@ function plainCandidate(candidate: RTCIceCandidateInit): RTCIceCandidateInit {
  * ```
  */
 export function toSimplePeerFormat(signal: SignalData): SimplePeerSignalData {
+  if (signal.type !== "sdp" && signal.type !== "candidate") return signal;
   if (signal.type === "candidate") return { type: "candidate", candidate: { ...signal.data } };
   const { type, sdp } = signal.data;
   return sdp === undefined ? { type } : { type, sdp };

@@ -9,17 +9,25 @@ export type PeerData = string | Blob | ArrayBuffer | ArrayBufferView;
 /** What `data$` emits: text stays text, every binary payload arrives as an ArrayBuffer. */
 export type PeerMessage = string | ArrayBuffer;
 
+/**
+ * An answerer's request for an offer, in simple-peer's shape (both formats share it): an
+ * answerer that does not know its remote peer runs perfect negotiation asks rather than offers.
+ */
+export type OfferRequestSignal =
+  | { type: "renegotiate"; renegotiate: true }
+  | { type: "transceiverRequest"; transceiverRequest: { kind: string; init?: RTCRtpTransceiverInit } };
+
 /** A signal in the Artico (@rtco/peer) format, as `signal$` emits it: plain JSON-safe objects. */
 export type SignalData =
   | { type: "sdp"; data: RTCSessionDescriptionInit }
-  | { type: "candidate"; data: RTCIceCandidateInit };
+  | { type: "candidate"; data: RTCIceCandidateInit }
+  | OfferRequestSignal;
 
 /** A signal in simple-peer's format (`@types/simple-peer`'s `SignalData`). */
 export type SimplePeerSignalData =
   | { type: "offer" | "answer" | "pranswer" | "rollback"; sdp?: string }
   | { type: "candidate"; candidate: RTCIceCandidateInit }
-  | { type: "renegotiate"; renegotiate: true }
-  | { type: "transceiverRequest"; transceiverRequest: { kind: string; init?: RTCRtpTransceiverInit } };
+  | OfferRequestSignal;
 
 /** A remote track and the stream it belongs to, as `track$` / `removetrack$` emit them. */
 export interface PeerTrackEvent {

@@ -54,7 +54,7 @@ describe("connecting", () => {
     // Let the initiator set its offer with nobody listening to signal$.
     await firstValueFrom(fromEvent(a.connection, "signalingstatechange").pipe(filter(() => a.connection.signalingState === "have-local-offer")));
     const first = await firstValueFrom(a.signal$);
-    expect(first.type).to.equal("sdp");
+    if (first.type !== "sdp") throw new Error(`first signal is ${first.type}, not sdp`);
     expect(first.data).to.have.property("type", "offer");
     await b.signal(first);
     linkPeers(a, b);
@@ -77,7 +77,7 @@ describe("connecting", () => {
     expect(seen.length).to.be.greaterThan(1);
     for (const signal of seen) {
       expect(Object.getPrototypeOf(signal)).to.equal(Object.prototype);
-      expect(Object.getPrototypeOf(signal.data)).to.equal(Object.prototype);
+      if ("data" in signal) expect(Object.getPrototypeOf(signal.data)).to.equal(Object.prototype);
       expect(JSON.parse(JSON.stringify(signal))).to.deep.equal(signal);
     }
     expect(seen.some((s) => s.type === "candidate")).to.equal(true);

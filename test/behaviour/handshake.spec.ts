@@ -38,7 +38,7 @@ describe("open handshake", () => {
       const remoteChannel = new Promise<RTCDataChannel>((resolve) => (remote.ondatachannel = ({ channel }) => resolve(channel)));
       a.signal$.subscribe((signal: SignalData) => {
         if (signal.type === "candidate") void remote.addIceCandidate(signal.data).catch(() => {});
-        else
+        else if (signal.type === "sdp")
           void (async () => {
             await remote.setRemoteDescription(signal.data);
             const answer = await remote.createAnswer();

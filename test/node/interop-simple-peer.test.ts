@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { filter, firstValueFrom, type Subscription } from "rxjs";
 import SimplePeer from "simple-peer";
 import wrtc from "@roamhq/wrtc";
-import { Peer, type PeerError, type WebRTCImplementation } from "../../src/index.js";
+import { Peer, type PeerError, type PeerTrackEvent, type SignalData, type WebRTCImplementation } from "../../src/index.js";
 import { toSimplePeerSignal } from "../../operators/index.js";
 import { framesArrive, mediaStream, videoTrack } from "../support/media.js";
 import { emitterReceives, rxReceives } from "../support/receive.js";
@@ -153,6 +153,119 @@ describe("rxpeer and simple-peer 9.11.1: a track added by simple-peer's answerer
     expect(track.kind).toBe("video");
     await until(pair, framesArrive(pair.rx, track, { width: 64 }));
     expect(requests).toContain("transceiverRequest");
+    expectNoErrors(pair);
+  });
+});
+
+/** Every offer `rx` sends from now on. */
+function offersOf(rx: Peer): SignalData[] {
+  const offers: SignalData[] = [];
+  wirings.push(rx.signal$.subscribe((signal) => signal.type === "sdp" && signal.data.type === "offer" && offers.push(signal)));
+  return offers;
+}
+
+/** The next video track `rx` receives. */
+function rxVideo(rx: Peer): Promise<PeerTrackEvent> {
+  return firstValueFrom(rx.track$.pipe(filter(({ track }) => track.kind === "video")));
+}
+
+function spTrack(sp: SimplePeer.Instance): Promise<MediaStreamTrack> {
+  return new Promise((resolve) => sp.once("track", (track: MediaStreamTrack) => resolve(track)));
+}
+
+describe("rxpeer answering a simple-peer initiator: simple-peer's answerer protocol", () => {
+  // simple-peer has no glare handling: an offer of the answerer's crossing its own
+  // destroys it ("Called in wrong state: have-local-offer"). So rxpeer, facing a
+  // simple-peer, never offers as answerer: it asks, and simple-peer offers.
+  it("both sides adding a track at the same moment, twice: tracks and frames both ways, no error, and rxpeer never offers", async () => {
+    const pair = await connectedPair(false);
+    const { rx, sp } = pair;
+    const rxOffers = offersOf(rx);
+    for (const [rxWidth, spWidth] of [[96, 64], [80, 48]] as const) {
+      const atRx = rxVideo(rx);
+      const atSp = spTrack(sp);
+      const mine = videoTrack(rxWidth, 72);
+      const theirs = videoTrack(spWidth, 48);
+      rx.addTrack(mine, mediaStream(mine));
+      sp.addTrack(theirs, mediaStream(theirs));
+      const [fromSp, fromRx] = await until(pair, Promise.all([atRx, atSp]));
+      await until(pair, Promise.all([framesArrive(rx, fromSp.track, { width: spWidth }), framesArrive(rx, fromRx, { width: rxWidth })]));
+    }
+    expect(rxOffers).toEqual([]);
+    expectNoErrors(pair);
+  });
+
+  it("a track added by the rxpeer answerer alone reaches simple-peer, and its removal is negotiated", async () => {
+    const pair = await connectedPair(false);
+    const { rx, sp } = pair;
+    const rxOffers = offersOf(rx);
+    const mine = videoTrack(96, 72);
+    const atSp = spTrack(sp);
+    rx.addTrack(mine, mediaStream(mine));
+    await until(pair, framesArrive(rx, await until(pair, atSp), { width: 96 }));
+
+    // simple-peer emits no removal event: the renegotiation shows as its transceiver going recvonly/inactive.
+    const settled = spNegotiated(sp);
+    rx.removeTrack(mine);
+    await until(pair, settled);
+    const spReceivers = (sp as unknown as { _pc: RTCPeerConnection })._pc.getTransceivers().filter((t) => t.receiver.track.kind === "video");
+    expect(spReceivers.map((t) => t.currentDirection)).not.toContain("recvonly");
+    expect(spReceivers.map((t) => t.currentDirection)).not.toContain("sendrecv");
+    expect(rxOffers).toEqual([]);
+    expectNoErrors(pair);
+  });
+});
+
+describe.each([
+  { roles: "rxpeer initiates, simple-peer answers", rxInitiates: true },
+  { roles: "simple-peer initiates, rxpeer answers", rxInitiates: false },
+])("media against simple-peer 9.11.1: $roles", ({ rxInitiates }) => {
+  it("simple-peer's removal reaches rxpeer as removetrack and removestream", async () => {
+    const pair = await connectedPair(rxInitiates);
+    const { rx, sp } = pair;
+    const theirs = videoTrack(64, 48);
+    const stream = mediaStream(theirs);
+    const atRx = rxVideo(rx);
+    sp.addTrack(theirs, stream);
+    const { track } = await until(pair, atRx);
+    const removed = firstValueFrom(rx.removetrack$);
+    const streamGone = firstValueFrom(rx.removestream$);
+    sp.removeTrack(theirs, stream);
+    expect((await until(pair, removed)).track).toBe(track);
+    await until(pair, streamGone);
+    expectNoErrors(pair);
+  });
+
+  it("rxpeer's replaceTrack: simple-peer's remote track carries the new source's frames, and null stops them", async () => {
+    const pair = await connectedPair(rxInitiates);
+    const { rx, sp } = pair;
+    const first = videoTrack(96, 72);
+    const second = videoTrack(80, 60);
+    const atSp = spTrack(sp);
+    rx.addTrack(first, mediaStream(first));
+    const remote = await until(pair, atSp);
+    await until(pair, framesArrive(rx, remote, { width: 96 }));
+    await rx.replaceTrack(first, second);
+    await until(pair, framesArrive(rx, remote, { width: 80 }));
+    await rx.replaceTrack(second, null);
+    const sender = rx.connection.getSenders().find((candidate) => candidate.track === null && candidate.transport);
+    expect(sender).toBeDefined();
+    await expect(framesArrive(rx, remote, { timeoutMs: 1500 })).rejects.toThrow(/did not arrive/);
+    expectNoErrors(pair);
+  });
+
+  it("simple-peer's replaceTrack reaches rxpeer on the same remote track", async () => {
+    const pair = await connectedPair(rxInitiates);
+    const { rx, sp } = pair;
+    const first = videoTrack(64, 48);
+    const second = videoTrack(72, 54);
+    const stream = mediaStream(first);
+    const atRx = rxVideo(rx);
+    sp.addTrack(first, stream);
+    const { track } = await until(pair, atRx);
+    await until(pair, framesArrive(rx, track, { width: 64 }));
+    sp.replaceTrack(first, second, stream);
+    await until(pair, framesArrive(rx, track, { width: 72 }));
     expectNoErrors(pair);
   });
 });

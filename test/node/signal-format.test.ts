@@ -9,11 +9,30 @@ const candidateLine = "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host";
 
 describe("parseSignal", () => {
   it("reads Artico descriptions and candidates", () => {
-    expect(parseSignal({ type: "sdp", data: { type: "offer", sdp } })).toEqual({ kind: "description", description: { type: "offer", sdp } });
+    // Marked as Artico: only perfect-negotiation peers (@rtco/peer, rxpeer) send that format.
+    expect(parseSignal({ type: "sdp", data: { type: "offer", sdp } })).toEqual({ kind: "description", description: { type: "offer", sdp }, artico: true });
     expect(parseSignal({ type: "candidate", data: { candidate: candidateLine, sdpMid: "0", sdpMLineIndex: 0 } })).toEqual({
       kind: "candidate",
       candidate: { candidate: candidateLine, sdpMid: "0", sdpMLineIndex: 0 },
+      artico: true,
     });
+  });
+
+  it("reads the signals simple-peer accepts without a type, and ends of candidates, unmarked", () => {
+    const candidate = { candidate: candidateLine, sdpMLineIndex: 0, sdpMid: "0" };
+    expect(parseSignal({ candidate })).toEqual({ kind: "candidate", candidate });
+    expect(parseSignal(JSON.stringify({ candidate }))).toEqual({ kind: "candidate", candidate });
+    expect(parseSignal({ renegotiate: true })).toEqual({ kind: "renegotiate" });
+    expect(parseSignal({ transceiverRequest: { kind: "audio" } })).toEqual({ kind: "transceiver", mediaKind: "audio", init: {} });
+    expect(parseSignal({ type: "candidate", candidate: null })).toEqual({ kind: "end-of-candidates" });
+    expect(parseSignal({ candidate: null })).toEqual({ kind: "end-of-candidates" });
+    expect(parseSignal({ type: "candidate", candidate: { candidate: "" } })).toEqual({ kind: "end-of-candidates" });
+    expect(parseSignal({ type: "candidate", candidate: { candidate: "", sdpMid: "0" } })).toEqual({ kind: "end-of-candidates" });
+    expect(parseSignal({ type: "candidate", data: { candidate: "", sdpMLineIndex: 0 } })).toEqual({ kind: "end-of-candidates", artico: true });
+    // Still checked: a field that names a signal must hold one.
+    expect(parseSignal({ candidate: "nope" })).toBeInstanceOf(PeerError);
+    expect(parseSignal({ transceiverRequest: { kind: "data" } })).toBeInstanceOf(PeerError);
+    expect((parseSignal({ sdp }) as PeerError).message).toMatch(/signal.type must be a string, got undefined/);
   });
 
   it("reads simple-peer descriptions, candidates and renegotiation requests", () => {
@@ -37,7 +56,7 @@ describe("parseSignal", () => {
 
   it("reads JSON strings of either format", () => {
     expect(parseSignal(JSON.stringify({ type: "offer", sdp }))).toEqual({ kind: "description", description: { type: "offer", sdp } });
-    expect(parseSignal(JSON.stringify({ type: "sdp", data: { type: "answer", sdp } }))).toEqual({ kind: "description", description: { type: "answer", sdp } });
+    expect(parseSignal(JSON.stringify({ type: "sdp", data: { type: "answer", sdp } }))).toEqual({ kind: "description", description: { type: "answer", sdp }, artico: true });
   });
 
   it("ignores inherited and __proto__ fields", () => {
@@ -59,7 +78,7 @@ describe("parseSignal", () => {
       fc.property(fc.jsonValue(), (value) => {
         const result = parseSignal(value);
         if (result instanceof PeerError) expect(result.code).toBe("ERR_SIGNAL_INVALID");
-        else expect(["description", "candidate", "renegotiate", "transceiver"]).toContain(result.kind);
+        else expect(["description", "candidate", "end-of-candidates", "renegotiate", "transceiver"]).toContain(result.kind);
         const fromString = parseSignal(JSON.stringify(value));
         expect(fromString instanceof PeerError).toBe(result instanceof PeerError);
       }),
@@ -86,10 +105,10 @@ describe("parseSignal", () => {
     fc.assert(
       fc.property(fc.constantFrom("offer", "answer", "pranswer") as fc.Arbitrary<RTCSdpType>, arbitraryCandidate, (type, candidate) => {
         const description = descriptionSignal({ type, sdp });
-        expect(parseSignal(JSON.stringify(description))).toEqual({ kind: "description", description: { type, sdp } });
+        expect(parseSignal(JSON.stringify(description))).toEqual({ kind: "description", description: { type, sdp }, artico: true });
         expect(parseSignal(toSimplePeerFormat(description))).toEqual({ kind: "description", description: { type, sdp } });
         const ice = candidateSignal(candidate);
-        expect(parseSignal(JSON.parse(JSON.stringify(ice)))).toEqual({ kind: "candidate", candidate });
+        expect(parseSignal(JSON.parse(JSON.stringify(ice)))).toEqual({ kind: "candidate", candidate, artico: true });
         expect(parseSignal(toSimplePeerFormat(ice))).toEqual({ kind: "candidate", candidate });
       }),
     );
