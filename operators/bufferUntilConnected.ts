@@ -2,8 +2,9 @@
  * The `bufferUntilConnected()` operator: a gate in front of anything that needs an open
  * connection. Needs only the peer's `connected$`.
  */
-import { Observable, type MonoTypeOperatorFunction, type Subscription } from "rxjs";
+import { Observable, Subscription, type MonoTypeOperatorFunction } from "rxjs";
 import { PeerError } from "../src/errors.js";
+import { subscribeChained } from "./subscribe-chained.js";
 
 /** What `bufferUntilConnected` needs of a peer: `connected$` replaying the current state, as `Peer` does. */
 export interface ConnectionState {
@@ -66,22 +67,23 @@ export function bufferUntilConnected<T>(peer: ConnectionState): MonoTypeOperator
         if (sourceDone) subscriber.complete();
       };
 
-      let gate: Subscription | undefined;
-      gate = peer.connected$.subscribe({
+      // Both inputs are chained to the output before they run, so a synchronous one stops
+      // as soon as the output ends (and the gate, as soon as it has opened).
+      const gate = new Subscription();
+      subscriber.add(gate);
+      subscribeChained(gate, peer.connected$, {
         next: (connected) => {
           if (!connected) return;
+          gate.unsubscribe();
           open();
-          gate?.unsubscribe();
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
           if (held !== undefined) subscriber.error(new PeerError("ERR_PEER_CLOSED", "peer closed before it connected"));
         },
       });
-      // The gate opened during subscription (connected$ replays): it is no longer needed.
-      if (held === undefined) gate.unsubscribe();
 
-      const subscription = source.subscribe({
+      subscribeChained(subscriber, source, {
         next: (value) => {
           if (held === undefined) subscriber.next(value);
           else held.push(value);
@@ -94,8 +96,6 @@ export function bufferUntilConnected<T>(peer: ConnectionState): MonoTypeOperator
       });
 
       return () => {
-        gate?.unsubscribe();
-        subscription.unsubscribe();
         held = undefined;
       };
     });

@@ -2,10 +2,11 @@
  * The `chunk()` operator: the sending half of the framing in frame.ts.
  * Each subscription is one stream with a random id, so several pipelines can share a channel.
  */
-import { Observable, type OperatorFunction } from "rxjs";
-import { PeerError } from "../src/errors.js";
+import { Observable, concatMap, defer, type OperatorFunction } from "rxjs";
+import { PeerError, describe } from "../src/errors.js";
+import { readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
-import { DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type FrameKind } from "./frame.js";
+import { binaryView, DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type FrameKind } from "./frame.js";
 
 export interface ChunkOptions {
   /** Largest frame in bytes, 32-byte header included. Default 16 KiB; keep it at or under the connection's `sctp.maxMessageSize`. */
@@ -61,93 +62,48 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
   }
 
   return (source) =>
-    new Observable<ArrayBuffer>((subscriber) => {
+    defer(() => {
       const stream = randomStreamId();
       let seq = 0;
-      // Values not framed yet, in order: behind a Blob being read, or behind the message being
-      // framed when a downstream feeds the source from inside our emission (an on-demand producer
-      // driven by sendTo's totals does). One message's frames always leave together, under its seq.
-      const queue: PeerData[] = [];
-      let reading = false;
-      let framing = false;
-      let sourceDone = false;
-      const emit = (frame: ArrayBuffer): boolean => {
-        subscriber.next(frame);
-        return !subscriber.closed;
-      };
-
-      const frameBytes = (bytes: Uint8Array, kind: FrameKind): void => {
-        const message = seq;
-        seq = (seq + 1) >>> 0;
-        writeFrames(bytes, kind, stream, message, chunkSize, emit);
-      };
-
-      const frameValue = (value: Exclude<PeerData, Blob>): void => {
-        if (typeof value === "string") return frameBytes(encoder.encode(value), KIND_TEXT);
-        if (isArrayBuffer(value)) return frameBytes(new Uint8Array(value), KIND_BINARY);
-        if (ArrayBuffer.isView(value)) return frameBytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength), KIND_BINARY);
-        subscriber.error(new PeerError("ERR_FRAME_INVALID", `chunk() frames strings, ArrayBuffers, views and Blobs, got ${describe(value)}`));
-      };
-
-      const drain = (): void => {
-        if (framing || reading) return;
-        framing = true;
-        try {
-          while (queue.length > 0 && !subscriber.closed) {
-            const value = queue[0] as PeerData;
-            if (isBlob(value)) return readBlob(value);
-            queue.shift();
-            frameValue(value);
-          }
-          if (sourceDone && !subscriber.closed) subscriber.complete();
-        } finally {
-          framing = false;
-        }
-      };
-
-      // The Blob stays at the head of the queue, so what came after it waits for it.
-      const readBlob = (blob: Blob): void => {
-        reading = true;
-        blob.arrayBuffer().then(
-          (buffer) => {
-            if (subscriber.closed) return;
-            queue[0] = buffer;
-            reading = false;
-            drain();
-          },
-          (cause: unknown) => subscriber.error(cause),
-        );
-      };
-
-      const subscription = source.subscribe({
-        next: (value) => {
-          queue.push(value);
-          drain();
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          drain();
-        },
-      });
-      return () => subscription.unsubscribe();
+      // concatMap frames one message at a time: a value that arrives while a message is being
+      // framed (even from inside this output) waits, so one message's frames always leave together.
+      return source.pipe(
+        readBlobs(),
+        concatMap((value) => {
+          const message = seq;
+          seq = (seq + 1) >>> 0;
+          return framesOf(bytesOf(value), stream, message, chunkSize);
+        }),
+      );
     });
+}
+
+/** The frames of one message, made one by one as they are taken; stops when the subscriber goes. */
+function framesOf({ bytes, kind }: Framable, stream: number, seq: number, chunkSize: number): Observable<ArrayBuffer> {
+  return new Observable<ArrayBuffer>((subscriber) => {
+    writeFrames(bytes, kind, stream, seq, chunkSize, (frame) => {
+      subscriber.next(frame);
+      return !subscriber.closed;
+    });
+    subscriber.complete();
+  });
+}
+
+interface Framable {
+  bytes: Uint8Array;
+  kind: FrameKind;
+}
+
+/** A message's bytes, viewed, not copied (a string is encoded once); throws for what cannot be framed. */
+function bytesOf(value: unknown): Framable {
+  if (typeof value === "string") return { bytes: encoder.encode(value), kind: KIND_TEXT };
+  const bytes = binaryView(value);
+  if (bytes !== undefined) return { bytes, kind: KIND_BINARY };
+  throw new PeerError("ERR_FRAME_INVALID", `chunk() frames strings, ArrayBuffers, views and Blobs, got ${describe(value)}`);
 }
 
 function randomStreamId(): number {
   const id = new Uint32Array(1);
   globalThis.crypto.getRandomValues(id);
   return id[0] ?? Math.floor(Math.random() * 0x1_0000_0000);
-}
-
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  return value instanceof ArrayBuffer || Object.prototype.toString.call(value) === "[object ArrayBuffer]";
-}
-
-function isBlob(value: unknown): value is Blob {
-  return typeof Blob !== "undefined" && value instanceof Blob;
-}
-
-function describe(value: unknown): string {
-  return value === null ? "null" : typeof value === "object" ? Object.prototype.toString.call(value) : typeof value;
 }

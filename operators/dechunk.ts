@@ -1,9 +1,10 @@
 /**
  * The `dechunk()` operator: the receiving half of the framing; the state lives in reassembly.ts.
  */
-import { Observable, type OperatorFunction } from "rxjs";
-import { PeerError } from "../src/errors.js";
+import { EMPTY, concat, concatMap, defer, type OperatorFunction } from "rxjs";
+import { PeerError, describe } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
+import { binaryView } from "./frame.js";
 import { Reassembler, type DroppedMessage, type ReassemblyLimits } from "./reassembly.js";
 
 export interface DechunkOptions {
@@ -99,37 +100,22 @@ export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMess
   const lossy = options.lossy ? { onDrop } : undefined;
 
   return (source) =>
-    new Observable<PeerMessage>((subscriber) => {
-      const reassembler = new Reassembler(limits, (message) => subscriber.next(message), lossy);
-      // What throws below is a PeerError from the framing checks: it ends the output.
-      const guard = (work: () => void): void => {
-        try {
-          work();
-        } catch (err) {
-          subscriber.error(err);
-        }
-      };
-      const subscription = source.subscribe({
-        next: (frame) =>
-          guard(() => {
-            if (typeof frame === "string") {
-              throw new PeerError("ERR_FRAME_INVALID", "dechunk() got a string message; chunk() frames are binary");
-            }
-            reassembler.push(toBytes(frame));
-          }),
-        error: (err: unknown) => subscriber.error(err),
-        complete: () =>
-          guard(() => {
-            reassembler.finish();
-            subscriber.complete();
-          }),
+    defer(() => {
+      const reassembler = new Reassembler(limits, lossy);
+      // concatMap keeps the order even when a consumer feeds the source from inside this output;
+      // a frame that throws (a PeerError from the framing checks) ends it and stops the source.
+      const messages$ = source.pipe(concatMap((frame) => reassembler.push(frameBytes(frame))));
+      const finish$ = defer(() => {
+        reassembler.finish();
+        return EMPTY;
       });
-      return () => subscription.unsubscribe();
+      return concat(messages$, finish$);
     });
 }
 
-function toBytes(frame: ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (ArrayBuffer.isView(frame)) return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
-  if (frame instanceof ArrayBuffer || Object.prototype.toString.call(frame) === "[object ArrayBuffer]") return new Uint8Array(frame);
-  throw new PeerError("ERR_FRAME_INVALID", `dechunk() takes binary frames, got ${typeof frame}`);
+function frameBytes(frame: unknown): Uint8Array {
+  if (typeof frame === "string") throw new PeerError("ERR_FRAME_INVALID", "dechunk() got a string message; chunk() frames are binary");
+  const bytes = binaryView(frame);
+  if (bytes === undefined) throw new PeerError("ERR_FRAME_INVALID", `dechunk() takes binary frames, got ${describe(frame)}`);
+  return bytes;
 }

@@ -80,6 +80,14 @@ export function writeFrames(
   }
 }
 
+/** The bytes of an ArrayBuffer or a view, as a Uint8Array over the same memory; undefined for anything else. */
+export function binaryView(value: unknown): Uint8Array | undefined {
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  // The tag check also accepts an ArrayBuffer from another realm (an iframe, a vm context).
+  if (value instanceof ArrayBuffer || Object.prototype.toString.call(value) === "[object ArrayBuffer]") return new Uint8Array(value as ArrayBuffer);
+  return undefined;
+}
+
 const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", message);
 
 /**

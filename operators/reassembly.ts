@@ -42,7 +42,7 @@ export interface LossyHandling {
 export const MAX_IDLE_STREAMS = 1024;
 
 /** A message whose frames are still arriving. */
-interface Partial {
+interface IncompleteMessage {
   header: FrameHeader;
   bytes: Uint8Array;
   /** The stream it belongs to, to drop it from there. */
@@ -55,11 +55,13 @@ interface Partial {
 interface Stream {
   /** Seq of the next message to deliver. */
   next: number;
-  partial: Map<number, Partial>;
+  partial: Map<number, IncompleteMessage>;
   /** Complete messages that wait for an earlier one, by seq. */
   ready: Map<number, { message: PeerMessage; size: number }>;
 }
 
+/** What most frames complete: nothing (shared, so such a frame allocates no result). */
+const NONE: readonly PeerMessage[] = [];
 const HALF_SEQ_SPACE = 0x8000_0000;
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", message);
@@ -69,21 +71,15 @@ export class Reassembler {
   private pendingMessages = 0;
   private pendingBytes = 0;
   /** Lossy mode only: incomplete messages, oldest first, the order they are dropped in. */
-  private readonly incomplete = new Set<Partial>();
+  private readonly incomplete = new Set<IncompleteMessage>();
 
   constructor(
     private readonly limits: ReassemblyLimits,
-    private readonly deliver: (message: PeerMessage) => void,
     private readonly lossy?: LossyHandling,
   ) {}
 
-  /** Messages held right now (incomplete or waiting for their turn). */
-  get pending(): number {
-    return this.pendingMessages;
-  }
-
-  /** Takes one frame; delivers every message it completes. Throws a `PeerError` on a bad frame. */
-  push(frame: Uint8Array): void {
+  /** Takes one frame; returns the messages it completes, in order (often none). Throws a `PeerError` on a bad frame. */
+  push(frame: Uint8Array): readonly PeerMessage[] {
     const header = readFrameHeader(frame, this.limits.maxMessageSize);
     const payload = frame.subarray(HEADER_SIZE);
     const stream = this.streamOf(header.stream);
@@ -99,9 +95,7 @@ export class Reassembler {
       if (header.count === 1 && (ahead === 0 || this.lossy)) {
         // The common small message: no buffer of its own, decoded straight from the frame.
         const message = decodeMessage(header.kind, payload, true);
-        if (this.lossy) this.deliver(message);
-        else this.deliverInOrder(stream, message);
-        return;
+        return this.lossy ? [message] : this.inOrder(stream, message);
       }
       this.admit(header.total);
       partial = this.start(header, stream);
@@ -117,20 +111,17 @@ export class Reassembler {
     if ((placed & bit) !== 0) throw invalid(`duplicate frame ${header.index} of message ${header.seq} (stream ${header.stream})`);
     partial.placed[word] = placed | bit;
     partial.bytes.set(payload, header.index * header.stride);
-    if (--partial.missing > 0) return;
+    if (--partial.missing > 0) return NONE;
 
     stream.partial.delete(header.seq);
     this.incomplete.delete(partial);
     const message = decodeMessage(header.kind, partial.bytes, false);
-    if (this.lossy) {
+    if (this.lossy || ahead === 0) {
       this.release(header.total);
-      this.deliver(message);
-    } else if (ahead === 0) {
-      this.release(header.total);
-      this.deliverInOrder(stream, message);
-    } else {
-      stream.ready.set(header.seq, { message, size: header.total });
+      return this.lossy ? [message] : this.inOrder(stream, message);
     }
+    stream.ready.set(header.seq, { message, size: header.total });
+    return NONE;
   }
 
   /** Called when the frames end: throws if a message is still incomplete or waiting. */
@@ -142,15 +133,17 @@ export class Reassembler {
     if (this.pendingMessages > 0) throw invalid(`frames ended with ${this.pendingMessages} message(s) incomplete or missing an earlier message`);
   }
 
-  private deliverInOrder(stream: Stream, message: PeerMessage): void {
-    this.deliver(message);
+  /** `message` is its stream's next: it goes out with the ones that waited for it. */
+  private inOrder(stream: Stream, message: PeerMessage): PeerMessage[] {
+    const messages = [message];
     stream.next = (stream.next + 1) >>> 0;
     for (let held = stream.ready.get(stream.next); held !== undefined; held = stream.ready.get(stream.next)) {
       stream.ready.delete(stream.next);
       this.release(held.size);
-      this.deliver(held.message);
+      messages.push(held.message);
       stream.next = (stream.next + 1) >>> 0;
     }
+    return messages;
   }
 
   private admit(size: number): void {
@@ -175,7 +168,7 @@ export class Reassembler {
     this.pendingBytes -= size;
   }
 
-  private drop(partial: Partial, reason: DroppedMessage["reason"]): void {
+  private drop(partial: IncompleteMessage, reason: DroppedMessage["reason"]): void {
     const { header } = partial;
     this.incomplete.delete(partial);
     partial.stream.partial.delete(header.seq);
@@ -183,7 +176,7 @@ export class Reassembler {
     this.lossy?.onDrop({ stream: header.stream, seq: header.seq, received: header.count - partial.missing, count: header.count, reason });
   }
 
-  private start(header: FrameHeader, stream: Stream): Partial {
+  private start(header: FrameHeader, stream: Stream): IncompleteMessage {
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(header.total);
