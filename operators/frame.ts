@@ -80,12 +80,15 @@ export function writeFrames(
   }
 }
 
+/** Whether `value` is binary a channel sends: an ArrayBuffer (from any realm: an iframe, a vm context) or a view. */
+export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || Object.prototype.toString.call(value) === "[object ArrayBuffer]";
+}
+
 /** The bytes of an ArrayBuffer or a view, as a Uint8Array over the same memory; undefined for anything else. */
 export function binaryView(value: unknown): Uint8Array | undefined {
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  // The tag check also accepts an ArrayBuffer from another realm (an iframe, a vm context).
-  if (value instanceof ArrayBuffer || Object.prototype.toString.call(value) === "[object ArrayBuffer]") return new Uint8Array(value as ArrayBuffer);
-  return undefined;
+  if (!isBinary(value)) return undefined;
+  return ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
 }
 
 const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", message);

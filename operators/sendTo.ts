@@ -4,9 +4,12 @@
  * on @roamhq/wrtc), and waits for the queue to drain on `bufferedamountlow` where the
  * runtime fires it, always with a polling fallback (@roamhq/wrtc never fires it).
  */
-import { Observable, type OperatorFunction } from "rxjs";
-import { PeerError } from "../src/errors.js";
+import { Observable, of, type OperatorFunction, type Subscription } from "rxjs";
+import { PeerError, describe } from "../src/errors.js";
+import { isBlob, readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
+import { isBinary } from "./frame.js";
+import { subscribeChained } from "./subscribe-chained.js";
 
 /** The part of a data channel `sendTo` reads; an `RTCDataChannel` has it. */
 export interface SendChannel {
@@ -132,35 +135,51 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
   return (source) =>
     new Observable<number>((subscriber) => {
       // Values not yet sent; `head` is the next one (an index, so taking one is O(1)).
-      const queue: (PeerData | undefined)[] = [];
+      const queue: (SendableData | Blob | undefined)[] = [];
       let head = 0;
       let sourceDone = false;
       let connected = false;
-      let blocked = false; // reading a Blob, or waiting for the channel to drain
       let pumping = false;
       let total = 0;
       let budget = 0; // bytes that may still go before bufferedAmount must be read again
-      let endWait: (() => void) | undefined;
+      let paused: Subscription | undefined; // while the channel drains, or a Blob is read
       let marks: { high: number; low: number } | undefined;
       let limit: number | undefined; // the connection's sctp.maxMessageSize, 0 if unknown
 
-      const closed = (): void => subscriber.error(new PeerError("ERR_PEER_CLOSED", `peer closed with ${queue.length - head} value(s) not sent`));
+      const failPeerClosed = (): void => subscriber.error(new PeerError("ERR_PEER_CLOSED", `peer closed with ${queue.length - head} value(s) not sent`));
+
+      /** Holds the pump until `until$` completes; the wait ends with the output, being chained to it. */
+      const pauseUntil = <T>(until$: Observable<T>, onValue: (value: T) => void): void => {
+        const wait = subscribeChained(subscriber, until$, {
+          next: onValue,
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => {
+            paused = undefined;
+            pump();
+          },
+        });
+        if (!wait.closed) paused = wait;
+      };
 
       const pump = (): void => {
         if (pumping) return;
         pumping = true;
         try {
-          while (connected && !blocked && head < queue.length && !subscriber.closed) {
+          while (connected && paused === undefined && head < queue.length && !subscriber.closed) {
             const value = queue[head];
             if (value === undefined) break;
-            if (isBlob(value)) return readBlob(value);
+            if (isBlob(value)) {
+              // Read in its turn: what came after it waits in the queue, so order holds.
+              pauseUntil(of(value).pipe(readBlobs()), (bytes) => (queue[head] = bytes));
+              continue;
+            }
             const size = byteSize(value);
             // Read once: on @roamhq/wrtc every getter of the connection is a slow native call.
             limit ??= peer.connection?.sctp?.maxMessageSize ?? 0;
             if (limit > 0 && size > limit) {
               return subscriber.error(new PeerError("ERR_FRAME_TOO_LARGE", `message of ${size} bytes is over the connection's maxMessageSize ${limit}: pipe it through chunk() first`));
             }
-            if (size > budget && !refillBudget()) return;
+            if (size > budget && !refillBudget()) continue;
             queue[head++] = undefined;
             peer.send(value);
             budget -= size;
@@ -171,7 +190,7 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
             queue.splice(0, head);
             head = 0;
           }
-          if (sourceDone && queue.length === 0 && !blocked) subscriber.complete();
+          if (sourceDone && queue.length === 0 && paused === undefined) subscriber.complete();
         } catch (err) {
           subscriber.error(sendError(err));
         } finally {
@@ -179,7 +198,7 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
         }
       };
 
-      /** Reads bufferedAmount; true if sending may go on, else starts waiting for the drain. */
+      /** Reads bufferedAmount; true if sending may go on, else pauses until the channel has drained. */
       const refillBudget = (): boolean => {
         const channel = peer.channel;
         if (channel === undefined) return true; // nothing to measure: send as the peer allows
@@ -192,62 +211,26 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
           budget = high - buffered;
           return true;
         }
-        waitForDrain(channel, low);
+        budget = 0; // read afresh once drained
+        pauseUntil(drained(channel, low), () => undefined);
         return false;
       };
 
-      const waitForDrain = (channel: SendChannel, low: number): void => {
-        blocked = true;
-        const hasEvent = "bufferedAmountLowThreshold" in channel;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const resume = (): void => {
-          endWait?.();
+      if (peer.destroyed) return failPeerClosed();
+      // Each input is chained to the output before it runs: when the output ends (an error,
+      // take(1) downstream), a synchronous source stops at once instead of running on.
+      subscribeChained(subscriber, peer.close$, { next: failPeerClosed, error: (err: unknown) => subscriber.error(err), complete: failPeerClosed });
+      subscribeChained(subscriber, peer.connected$, {
+        next: (isConnected) => {
+          connected = isConnected;
           pump();
-        };
-        const poll = (): void => {
-          const buffered = channel.bufferedAmount;
-          if (buffered <= low) resume();
-          else timer = setTimeout(poll, hasEvent ? FALLBACK_POLL_MS : POLL_MS);
-        };
-        if (hasEvent) {
-          channel.bufferedAmountLowThreshold = low;
-          channel.addEventListener("bufferedamountlow", resume);
-        }
-        timer = setTimeout(poll, hasEvent ? FALLBACK_POLL_MS : POLL_MS);
-        endWait = () => {
-          endWait = undefined;
-          blocked = false;
-          budget = 0; // read afresh before the next send
-          clearTimeout(timer);
-          if (hasEvent) channel.removeEventListener("bufferedamountlow", resume);
-        };
-      };
-
-      const readBlob = (blob: Blob): void => {
-        blocked = true;
-        blob.arrayBuffer().then(
-          (buffer) => {
-            if (subscriber.closed) return;
-            queue[head] = buffer;
-            blocked = false;
-            pump();
-          },
-          (cause: unknown) => subscriber.error(cause),
-        );
-      };
-
-      if (peer.destroyed) {
-        closed();
-        return;
-      }
-      const closeSubscription = peer.close$.subscribe({ next: closed, complete: closed });
-      const connectedSubscription = peer.connected$.subscribe((isConnected) => {
-        connected = isConnected;
-        pump();
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => undefined, // close$ tells when the peer is gone
       });
-      const sourceSubscription = source.subscribe({
+      subscribeChained(subscriber, source, {
         next: (value) => {
-          queue.push(value);
+          queue.push(sendable(value));
           pump();
         },
         error: (err: unknown) => subscriber.error(err),
@@ -258,13 +241,43 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
       });
 
       return () => {
-        endWait?.();
-        sourceSubscription.unsubscribe();
-        connectedSubscription.unsubscribe();
-        closeSubscription.unsubscribe();
         queue.length = 0;
       };
     });
+}
+
+/**
+ * Completes once the channel's queue is down to `low`: on `bufferedamountlow` where the
+ * runtime fires it, and always by polling, since @roamhq/wrtc never fires it.
+ */
+function drained(channel: SendChannel, low: number): Observable<never> {
+  return new Observable<never>((subscriber) => {
+    const hasEvent = "bufferedAmountLowThreshold" in channel;
+    const done = (): void => subscriber.complete();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = (): void => {
+      if (channel.bufferedAmount <= low) done();
+      else timer = setTimeout(poll, hasEvent ? FALLBACK_POLL_MS : POLL_MS);
+    };
+    if (hasEvent) {
+      channel.bufferedAmountLowThreshold = low;
+      channel.addEventListener("bufferedamountlow", done);
+    }
+    timer = setTimeout(poll, hasEvent ? FALLBACK_POLL_MS : POLL_MS);
+    return () => {
+      clearTimeout(timer);
+      if (hasEvent) channel.removeEventListener("bufferedamountlow", done);
+    };
+  });
+}
+
+/** What the queue holds: what a data channel sends, or a Blob still to be read. */
+type SendableData = string | ArrayBuffer | ArrayBufferView;
+
+/** `value` itself if it can be sent (a Blob once read); else the PeerError that says what it was. */
+function sendable(value: unknown): SendableData | Blob {
+  if (typeof value === "string" || isBinary(value) || isBlob(value)) return value;
+  throw new PeerError("ERR_FRAME_INVALID", `sendTo() sends strings, ArrayBuffers, views and Blobs, got ${describe(value)}`);
 }
 
 /** `peer.send` failing because the channel is gone means the peer closed under us. */
@@ -273,12 +286,8 @@ function sendError(err: unknown): unknown {
   return err;
 }
 
-function isBlob(value: unknown): value is Blob {
-  return typeof Blob !== "undefined" && value instanceof Blob;
-}
-
 /** Bytes a value takes on the wire; strings count in UTF-8, as the channel sends them. */
-function byteSize(value: Exclude<PeerData, Blob>): number {
+function byteSize(value: SendableData): number {
   return typeof value === "string" ? utf8Length(value) : value.byteLength;
 }
 
