@@ -58,12 +58,10 @@ export function bufferUntilConnected<T>(peer: ConnectionState): MonoTypeOperator
 
       const open = (): void => {
         const values = held;
-        held = undefined;
         if (values === undefined) return;
-        for (const value of values) {
-          if (subscriber.closed) return;
-          subscriber.next(value);
-        }
+        // `held` stays set while flushing: a value fed from inside this output joins the end.
+        for (let i = 0; i < values.length && !subscriber.closed; i++) subscriber.next(values[i] as T);
+        held = undefined;
         if (sourceDone) subscriber.complete();
       };
 

@@ -4,6 +4,7 @@
  */
 import { Subscription, type Observable, type Observer } from "rxjs";
 import type { SignalData, SimplePeerSignalData } from "../src/types.js";
+import { subscribeChained } from "./subscribe-chained.js";
 
 /** What `connectSignaling` needs of a peer; `Peer` has it. */
 export interface SignalingPeer {
@@ -37,7 +38,9 @@ export interface ConnectSignalingOptions {
  * signals until it is open. Messages are handed to `peer.signal()` as they come: it accepts
  * objects or JSON strings of either signal format and reports bad ones on `peer.error$`.
  * The wiring ends, in both directions, when unsubscribed, when the peer's `signal$`
- * completes (the peer closed), or when the channel completes or errors (`onError` is told).
+ * completes (the peer closed), or when the channel completes or errors (`onError` is told,
+ * once). A `signal()` or `channel.next()` that throws ends it too, with `onError` told of
+ * what it threw.
  * Unsubscribing a `webSocket()` subject's last subscriber closes its socket.
  *
  * @example
@@ -64,21 +67,18 @@ export function connectSignaling(peer: SignalingPeer, channel: SignalingChannel,
     wiring.unsubscribe();
     options.onError?.(error);
   };
-  wiring.add(
-    channel.subscribe({
-      // peer.signal() checks whatever arrives at runtime and never rejects, so the cast only names what it accepts.
-      next: (message) => void peer.signal(message as SignalData | SimplePeerSignalData | string),
-      error: fail,
-      complete: () => wiring.unsubscribe(),
-    }),
-  );
-  if (wiring.closed) return wiring;
-  wiring.add(
-    peer.signal$.subscribe({
-      next: (signal) => channel.next(signal),
-      error: fail,
-      complete: () => wiring.unsubscribe(),
-    }),
-  );
+  // Each direction is chained to the wiring before it runs, so a synchronous channel stops as
+  // soon as the wiring ends, and signal$ is not subscribed once it has.
+  subscribeChained(wiring, channel, {
+    // peer.signal() checks whatever arrives at runtime and never rejects, so the cast only names what it accepts.
+    next: (message) => void peer.signal(message as SignalData | SimplePeerSignalData | string),
+    error: fail,
+    complete: () => wiring.unsubscribe(),
+  });
+  subscribeChained(wiring, peer.signal$, {
+    next: (signal) => channel.next(signal),
+    error: fail,
+    complete: () => wiring.unsubscribe(),
+  });
   return wiring;
 }
