@@ -2,7 +2,7 @@
 // reordered and interleaved frames, and hostile input (random, mutated, oversized frames).
 import { expect } from "chai";
 import fc from "fast-check";
-import { firstValueFrom, from, merge, of, toArray, type Observable } from "rxjs";
+import { firstValueFrom, from, merge, of, tap, toArray, type Observable } from "rxjs";
 import { PeerError } from "../../src/index.js";
 import type { PeerData, PeerMessage } from "../../src/types.js";
 import { chunk, dechunk } from "../../operators/index.js";
@@ -165,6 +165,23 @@ describe("chunk / dechunk", () => {
     expectFrameError(error, "ERR_FRAME_INVALID");
   });
 
+  it("errors at once on a number, naming it, and pulls nothing more from the source", () => {
+    const pulled: unknown[] = [];
+    const values = ["before", 7, "after 1", "after 2"] as unknown as PeerData[];
+    let end: unknown;
+    const frames: ArrayBuffer[] = [];
+    from(values)
+      .pipe(
+        tap((value) => pulled.push(value)),
+        chunk(),
+      )
+      .subscribe({ next: (frame) => frames.push(frame), error: (e: unknown) => (end = e) });
+    expectFrameError(end, "ERR_FRAME_INVALID");
+    expect((end as PeerError).message).to.match(/got number/);
+    expect(frames).to.have.length(1); // "before"
+    expect(pulled).to.deep.equal(["before", 7]);
+  });
+
   describe("dechunk on bad input", () => {
     it("rejects a string message", () => {
       let end: unknown;
@@ -196,10 +213,28 @@ describe("chunk / dechunk", () => {
       });
     }
 
-    it("checks the declared size against maxMessageSize before buffering anything", () => {
-      // 64 MiB declared, 1 MiB allowed: refused at the first frame, with no 64 MiB buffer made.
-      const { end } = outcome([rawFrame({ total: 64 * 2 ** 20, stride: 1024, count: 65_536 }, 1024)], { maxMessageSize: 2 ** 20 });
+    it("checks the declared size against maxMessageSize before buffering anything, and pulls no further frame", () => {
+      // The last frame of a message declaring 2^52 bytes, more than any runtime can allocate:
+      // allowed, dechunk tries to make its buffer and says it could not; over maxMessageSize,
+      // it must refuse it by the header alone, so the allocation is never attempted.
+      const count = 2 ** 21 + 1;
+      const total = 2 ** 52 + 10;
+      const huge = rawFrame({ total, stride: 2 ** 31, count, index: count - 1 }, 10);
+      const allowed = outcome([huge], { maxMessageSize: total });
+      expectFrameError(allowed.end, "ERR_FRAME_TOO_LARGE");
+      expect((allowed.end as PeerError).message).to.match(/could not allocate/);
+
+      const pulled: ArrayBuffer[] = [];
+      let end: unknown;
+      from([huge, ...Array.from({ length: 10 }, () => rawFrame({ total: 8, stride: 4, count: 2 }, 4))])
+        .pipe(
+          tap((frame) => pulled.push(frame)),
+          dechunk({ maxMessageSize: 2 ** 20 }),
+        )
+        .subscribe({ error: (e: unknown) => (end = e) });
       expectFrameError(end, "ERR_FRAME_TOO_LARGE");
+      expect((end as PeerError).message).to.match(/over maxMessageSize 1048576/);
+      expect(pulled, "frames pulled from the source").to.have.length(1);
     });
 
     it("bounds the messages held at once (maxPendingMessages)", () => {

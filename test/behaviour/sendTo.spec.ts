@@ -2,7 +2,7 @@
 // @roamhq/wrtc, or firing bufferedamountlow like Chromium), then closing and
 // unsubscribing on real peers.
 import { expect } from "chai";
-import { BehaviorSubject, Subject, filter, firstValueFrom, from, lastValueFrom, of, range, map, toArray, type Subscription } from "rxjs";
+import { BehaviorSubject, Subject, filter, firstValueFrom, from, lastValueFrom, of, range, map, tap, toArray, type Subscription } from "rxjs";
 import { PeerError } from "../../src/index.js";
 import type { PeerData } from "../../src/types.js";
 import { chunk, sendTo, type SendChannel, type SendTarget } from "../../operators/index.js";
@@ -186,6 +186,31 @@ describe("sendTo", () => {
     expect((error as PeerError).code).to.equal("ERR_FRAME_TOO_LARGE");
     expect(peer.sent).to.deep.equal([]);
   });
+
+  for (const [label, value, named] of [
+    ["undefined", undefined, /got undefined/],
+    ["a number", 42, /got number/],
+    ["a plain object", { text: "hi" }, /got an object/],
+    ["null", null, /got null/],
+  ] as const) {
+    it(`errors ERR_FRAME_INVALID at once on ${label}, naming it, even before the peer is connected`, () => {
+      const peer = new FakePeer(new PolledChannel()); // not connected: nothing would be sent yet
+      let error: unknown;
+      let pulledAfter = 0;
+      from(["before", value, "after"] as unknown as PeerData[])
+        .pipe(
+          tap((v) => (pulledAfter += v === "after" ? 1 : 0)),
+          sendTo(peer),
+        )
+        .subscribe({ error: (e: unknown) => (error = e) });
+      expect(error).to.be.instanceOf(PeerError);
+      expect((error as PeerError).code).to.equal("ERR_FRAME_INVALID");
+      expect((error as PeerError).message).to.match(named);
+      expect(pulledAfter, "values pulled after the bad one").to.equal(0);
+      expect(peer.sent).to.deep.equal([]);
+      expect(peer.connected$.observed, "still listening to connected$").to.equal(false);
+    });
+  }
 
   it("passes a source error through", async () => {
     const peer = new FakePeer(new PolledChannel());

@@ -72,7 +72,9 @@ async function renegotiates(a: Peer, b: Peer): Promise<void> {
   const { track: remote } = await arrived;
   expect(remote.kind).toBe("video");
   await framesArrive(b, remote);
-  expect(a.connected$).toBeDefined();
+  // connected$ replays the current state: both ends are still connected after the renegotiation.
+  expect(await firstValueFrom(a.connected$)).toBe(true);
+  expect(await firstValueFrom(b.connected$)).toBe(true);
   expect(a.destroyed || b.destroyed).toBe(false);
 }
 
