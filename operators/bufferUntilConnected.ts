@@ -18,9 +18,12 @@ export interface ConnectionState {
  * <span class="informal">Write to a peer before it has connected without losing anything.</span>
  *
  * ```
- * source:      -a--b-------c--|
- * connected$:  f-------t----------
- * result:      --------(ab)c--|
+ * source:     -a--b-------c--|
+ * connected$: f-------t-------
+ *             bufferUntilConnected(peer)
+ * result:     --------(ab)c--|
+ *
+ * f = false, t = true
  * ```
  *
  * The gate opens once, at the first `true`, and stays open. If the source completes while

@@ -23,8 +23,12 @@ const encoder = new TextEncoder();
  * and interleaving with other `chunk()` pipelines on the same channel.</span>
  *
  * ```
- * source:  --a-------B---|        a = "hi" (2 bytes), B = 40 KiB ArrayBuffer
- * chunk(): --f-------(ggg)-|      f = 1 frame, g = 3 frames of <= 16 KiB
+ * source: -a-----b-----|
+ *         chunk({ chunkSize: 48 })
+ * frames: -f-----(xyz)-|
+ *
+ * a = "hi" (2 bytes), b = 40-byte ArrayBuffer
+ * f = 34-byte frame: 32-byte header + 2, x = 48-byte frame 0 of b, y = 48-byte frame 1 of b, z = 40-byte frame 2 of b
  * ```
  *
  * Strings are encoded once as UTF-8 (so, as with `RTCDataChannel.send`, a lone surrogate

@@ -27,10 +27,14 @@ export interface ConnectSignalingOptions {
  * <span class="informal">One line to put a peer on a WebSocket (or any subject) for signaling.</span>
  *
  * ```
- * peer.signal$:  --o-----c---c-------     o = offer, c = candidates
- * channel.next:  --o-----c---c-------
- * channel:       -------a----c----|       a = answer from the other side
- * peer.signal:   -------a----c----        (wiring ends with the channel)
+ * peer.signal$: -o---c-----
+ * channel:      ---a---d--|
+ *               connectSignaling(peer, channel)
+ * channel.next: -o---c-----
+ * peer.signal:  ---a---d---
+ *
+ * o = offer, c = candidate
+ * a = answer, d = remote candidate
  * ```
  *
  * The channel is subscribed first, then `signal$` (which replays signals made before

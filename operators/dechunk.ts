@@ -38,8 +38,12 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 64;
  * <span class="informal">The receiving end of `chunk()`: put it on `peer.data$`.</span>
  *
  * ```
- * data$:     --f---g--h-g-g--|     f: the frame of "hi"; g: B's 3 frames; h: the frame of c, sent after B
- * dechunk(): --a-----------(Bc)|   c completes first but waits for B: a stream keeps its order
+ * data$:    --x---f---y---z-|
+ *           dechunk()
+ * messages: ------a-------b-|
+ *
+ * x = frame 0 of b, y = frame 1 of b, z = frame 2 of b, f = the only frame of "hi", from another chunk() stream
+ * a = "hi", b = the 40-byte ArrayBuffer
  * ```
  *
  * Frames are placed by their index into a buffer allocated once, when a message's first

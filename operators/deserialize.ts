@@ -12,8 +12,12 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * <span class="informal">Object mode: the receiving end of {@link serialize}.</span>
  *
  * ```
- * data$:         --'{"a":1}'--'[2,3]'--'oops'--
- * deserialize(): --{a:1}------[2,3]----#          # = PeerError ERR_FRAME_INVALID
+ * data$:  -s---t---u-
+ *         deserialize()
+ * values: -a---b---#
+ *
+ * s = '{"x":1}', t = '[2,3]', u = 'oops'
+ * a = { x: 1 }, b = [2, 3], # = PeerError ERR_FRAME_INVALID
  * ```
  *
  * A message that is not JSON, or binary that is not UTF-8, errors the output with

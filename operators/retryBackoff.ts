@@ -26,10 +26,9 @@ export interface RetryBackoffOptions {
  * sockets and reconnect loops.</span>
  *
  * ```
- * source:            --#               (each subscription fails after 2 frames)
- * retryBackoff({ initialDelay: 1, maxDelay: 4, maxRetries: 4 }):
- *                    --- -- --- ---- ----#
- *                      ^1 ^2  ^4   ^4   (delays before resubscribing, ms; the 4th error goes through)
+ * source (cold): -a-#
+ *                retryBackoff({ initialDelay: 2, maxDelay: 4, maxRetries: 2 })
+ * result:        -a----a------a-#
  * ```
  *
  * The n-th retry (n = 1, 2, ...) waits `d = min(maxDelay, initialDelay * 2^(n-1))`, then with

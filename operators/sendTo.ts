@@ -33,18 +33,15 @@ export interface SendToOptions {
   /**
    * Stop handing messages to the channel once this many bytes are queued in it. Default:
    * 64 KiB where the channel fires `bufferedamountlow` (browsers), 1 MiB where it must be
-   * polled (@roamhq/wrtc): the fastest of those measured on each (see the defaults below).
+   * polled (@roamhq/wrtc): the fastest of a sweep on each (docs/benchmarks.md).
    */
   highWaterMark?: number;
   /** Once stopped, go on when the queue is down to this many bytes (default: a quarter of `highWaterMark`). */
   lowWaterMark?: number;
 }
 
-// Defaults, measured with bench/sendTo-watermarks.ts (chunk() frames of 16 KiB, two peers in
-// one process, 2-core VM, medians of 3-4 runs, low = high / 4):
-//   Chromium 156, 32 MiB:  32 KiB 20.7, 64 KiB 22.3, 128 KiB 18.6, 256 KiB 18.2, 1 MiB 16.5, 4 MiB 17.5 MiB/s
-//   @roamhq/wrtc, 64 MiB:  64 KiB 51.6, 256 KiB 50.2, 1 MiB 56.0, 4 MiB 53.0, 12 MiB 52 MiB/s (one run at 8)
-// Chromium is CPU-bound here, so a shallow queue wins; on Node the deeper queue rides out polling gaps.
+// The defaults are the fastest of a sweep of watermark pairs on each kind of channel
+// (bench/sendTo-watermarks.ts; the figures and why they differ are in docs/benchmarks.md).
 
 /** Default high-water mark where the channel fires `bufferedamountlow` (browsers). */
 export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -63,9 +60,14 @@ const FALLBACK_POLL_MS = 20;
  * (usually after {@link chunk}) and subscribe.</span>
  *
  * ```
- * source:     -a-b-c------------|         a, b, c: 16 KiB each; highWaterMark 32 KiB
- * connected$: f----t-------------
- * sendTo():   -----(xy)----z----|         x = 16384, y = 32768; z = 49152 once the queue has drained
+ * source:     -a-b-----c-|
+ * connected$: f---t------
+ *             sendTo(peer)
+ * bytes sent: ----(xy)-z-|
+ *
+ * a = 16 bytes, b = 16 bytes, c = 16 bytes
+ * f = false, t = true
+ * x = 16, y = 32, z = 48
  * ```
  *
  * Values are sent in order. Before the peer is connected (and while `connected$` is false)

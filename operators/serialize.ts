@@ -10,8 +10,12 @@ import { PeerError } from "../src/errors.js";
  * <span class="informal">Object mode: send plain objects instead of strings and bytes.</span>
  *
  * ```
- * source:      --{a:1}---[2,3]--|
- * serialize(): --'{"a":1}'--'[2,3]'--|
+ * source:   -a---b---|
+ *           serialize()
+ * messages: -s---t---|
+ *
+ * a = { x: 1 }, b = [2, 3]
+ * s = '{"x":1}', t = '[2,3]'
  * ```
  *
  * A value JSON cannot carry (`undefined`, a function, a symbol, a BigInt, a cycle) errors

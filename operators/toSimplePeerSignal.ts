@@ -12,8 +12,12 @@ import type { SignalData, SimplePeerSignalData } from "../src/types.js";
  * <span class="informal">Lets an rxpeer talk to a simple-peer through the same signaling.</span>
  *
  * ```
- * signal$:              --{type:"sdp",data:{type:"offer",sdp}}--{type:"candidate",data:c}--
- * toSimplePeerSignal(): --{type:"offer",sdp}--------------------{type:"candidate",candidate:c}--
+ * signal$:     -o---c---|
+ *              toSimplePeerSignal()
+ * simple-peer: -p---q---|
+ *
+ * o = { type: "sdp", data: { type: "offer", sdp } }, c = { type: "candidate", data: candidate }
+ * p = { type: "offer", sdp }, q = { type: "candidate", candidate }
  * ```
  *
  * The other direction needs no operator: `peer.signal()` accepts either format.

@@ -5,12 +5,15 @@
 // Each character of a marble string is one frame and one column of the picture, so the
 // picture lines up with the string; values in a group `(ab)` share a frame and are
 // drawn side by side inside a bracket. `--check` writes nothing and fails when an SVG
-// on disk differs from what the diagrams draw.
+// on disk differs from what the diagrams draw. The same diagrams are written, as text,
+// into each operator's doc comment (operators/<name>.ts; see docs/marbles/ascii.ts), and
+// `--check` fails when a comment's marbles differ from its diagram.
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TestScheduler } from "rxjs/testing";
 import { diagrams } from "../docs/marbles/diagrams.ts";
+import { docMarblesMismatch, withDocMarbles } from "../docs/marbles/ascii.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = resolve(root, "docs/marbles");
@@ -160,8 +163,19 @@ for (const diagram of diagrams) {
     await writeFile(path, svg);
   }
 }
+for (const diagram of diagrams) {
+  const path = resolve(root, "operators", `${diagram.name}.ts`);
+  const source = await readFile(path, "utf8");
+  if (check) {
+    const mismatch = docMarblesMismatch(source, diagram.name, diagram);
+    if (mismatch) stale.push(`operators/${diagram.name}.ts (${mismatch.split("\n")[0]})`);
+  } else {
+    const written = withDocMarbles(source, diagram.name, diagram);
+    if (written !== source) await writeFile(path, written);
+  }
+}
 if (stale.length) {
   console.error(`marbles: out of date: ${stale.join(", ")}; run \`npm run docs\``);
   process.exit(1);
 }
-console.log(check ? "marbles: docs/marbles is up to date" : `marbles: drew ${diagrams.length} diagrams into docs/marbles/`);
+console.log(check ? "marbles: docs/marbles and the doc comments' marbles are up to date" : `marbles: drew ${diagrams.length} diagrams into docs/marbles/ and the operators' doc comments`);

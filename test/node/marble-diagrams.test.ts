@@ -1,9 +1,13 @@
 // The marble diagrams of docs/operators.md (docs/marbles/diagrams.ts) run through the real
 // operators in virtual time: each picture shows what the operator does, frame for frame.
+// The text marbles of each operator's doc comment must be the same diagram.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { NEVER, Observable, Subject, catchError, map, of, throwError, toArray } from "rxjs";
 import { TestScheduler, type RunHelpers } from "rxjs/testing";
 import { diagrams, type MarbleDiagram } from "../../docs/marbles/diagrams.js";
+import { docMarblesMismatch } from "../../docs/marbles/ascii.js";
 import * as operators from "../../operators/index.js";
 import { PeerError, type SignalData } from "../../src/index.js";
 
@@ -157,5 +161,25 @@ describe("marble diagrams of docs/operators.md", () => {
         expectObservable(cold(input(diagram), dechunkInputs()).pipe(dechunk())).toBe(output(diagram), { a: "hi", b: other });
       }),
     ).toThrow();
+  });
+
+  const sourceOf = (name: string): string => readFileSync(fileURLToPath(new URL(`../../operators/${name}.ts`, import.meta.url)), "utf8");
+
+  for (const diagram of diagrams) {
+    it(`${diagram.name}()'s doc comment draws the same marbles (npm run docs writes them)`, () => {
+      expect(docMarblesMismatch(sourceOf(diagram.name), diagram.name, diagram)).toBeUndefined();
+    });
+  }
+
+  it("catches a doc comment whose marbles disagree with the diagram (a marble moved one frame)", () => {
+    const diagram = diagrams.find((d) => d.name === "bufferUntilConnected");
+    if (!diagram) throw new Error("no bufferUntilConnected diagram");
+    const source = sourceOf("bufferUntilConnected");
+    const edited = source.replace("--------(ab)c--|", "---------(ab)c-|");
+    expect(edited).not.toBe(source);
+    expect(docMarblesMismatch(edited, diagram.name, diagram)).toMatch(/differ from docs\/marbles\/diagrams.ts/);
+    const relabelled = source.replace(" * f = false, t = true", " * f = false, t = connected");
+    expect(relabelled).not.toBe(source);
+    expect(docMarblesMismatch(relabelled, diagram.name, diagram)).toMatch(/differ/);
   });
 });
