@@ -30,7 +30,9 @@ export interface ConnectionState {
  * values are held, the output completes right after they are flushed. A source error goes
  * through at once (held values are dropped). If `connected$` completes before it was ever
  * `true` (the peer closed first), the output errors with `ERR_PEER_CLOSED`; if it errors,
- * so does the output. Unsubscribing drops held values and unsubscribes from both.
+ * so does the output. Unsubscribing drops held values and unsubscribes from both. A value
+ * that arrives while held ones are flushed (fed from inside this output) comes after them.
+ * It raises no error of its own but `ERR_PEER_CLOSED`.
  *
  * @example
  * Write before the connection exists; the message goes out once it does.

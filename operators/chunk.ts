@@ -42,6 +42,12 @@ const encoder = new TextEncoder();
  * this output, e.g. one message per running total of `sendTo()`) waits until that
  * message's last frame is out. The format is specified in docs/wire-format.md.
  *
+ * Errors, which end the output and stop pulling the source at once:
+ * - `ERR_FRAME_INVALID`: a value that is not a string, ArrayBuffer, view or Blob (the
+ *   message says what it was).
+ * - `ERR_DATA_CHANNEL`: a Blob that cannot be read.
+ * - A source error is passed on as it is. A bad `chunkSize` throws a `RangeError` at call time.
+ *
  * @example
  * Frame a short string and a 40,000-byte array, then reassemble them.
  * ```ts

@@ -85,6 +85,15 @@ const FALLBACK_POLL_MS = 20;
  * that, and passes a source error on at once, dropping what is still waiting.
  * Unsubscribing stops sending and drops what waits.
  *
+ * Errors, which end the output, stop pulling the source and drop what waits:
+ * - `ERR_DATA_CHANNEL`: a value that is not a string, Blob, ArrayBuffer or view (as
+ *   `peer.send()` refuses it; the message says what it was), as soon as it arrives; or a
+ *   Blob that cannot be read, or a send the channel refuses.
+ * - `ERR_FRAME_TOO_LARGE`: a message over the connection's `sctp.maxMessageSize`.
+ * - `ERR_PEER_CLOSED`: the peer closed (or was closed) before the last value was handed over.
+ * - A source error, or an error of `connected$` / `close$`, is passed on as it is. Bad
+ *   watermarks throw a `RangeError` at call time.
+ *
  * Each `sendTo` keeps its own estimate, so N of them on one channel may queue up to
  * N × `highWaterMark` together (well under the 16 MiB where runtimes overflow, at the defaults).
  *
@@ -279,7 +288,8 @@ type SendableData = string | ArrayBuffer | ArrayBufferView;
 /** `value` itself if it can be sent (a Blob once read); else the PeerError that says what it was. */
 function sendable(value: unknown): SendableData | Blob {
   if (typeof value === "string" || isBinary(value) || isBlob(value)) return value;
-  throw new PeerError("ERR_FRAME_INVALID", `sendTo() sends strings, ArrayBuffers, views and Blobs, got ${describe(value)}`);
+  // The code peer.send() refuses the same value with: sendTo is its backpressured form.
+  throw new PeerError("ERR_DATA_CHANNEL", `sendTo() sends strings, Blobs, ArrayBuffers and ArrayBufferViews, got ${describe(value)}`);
 }
 
 /** `peer.send` failing because the channel is gone means the peer closed under us. */

@@ -132,7 +132,7 @@ const cases: Case[] = [
   },
   {
     name: "sendTo (real peers)",
-    bad: { value: undefined, code: "ERR_FRAME_INVALID" },
+    bad: { value: undefined, code: "ERR_DATA_CHANNEL" },
     setup: async () => {
       const { a } = await connectedPair();
       const held = new Tally();

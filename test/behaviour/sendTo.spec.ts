@@ -193,7 +193,7 @@ describe("sendTo", () => {
     ["a plain object", { text: "hi" }, /got an object/],
     ["null", null, /got null/],
   ] as const) {
-    it(`errors ERR_FRAME_INVALID at once on ${label}, naming it, even before the peer is connected`, () => {
+    it(`errors ERR_DATA_CHANNEL (as peer.send does) at once on ${label}, naming it, even before the peer is connected`, () => {
       const peer = new FakePeer(new PolledChannel()); // not connected: nothing would be sent yet
       let error: unknown;
       let pulledAfter = 0;
@@ -204,7 +204,7 @@ describe("sendTo", () => {
         )
         .subscribe({ error: (e: unknown) => (error = e) });
       expect(error).to.be.instanceOf(PeerError);
-      expect((error as PeerError).code).to.equal("ERR_FRAME_INVALID");
+      expect((error as PeerError).code).to.equal("ERR_DATA_CHANNEL");
       expect((error as PeerError).message).to.match(named);
       expect(pulledAfter, "values pulled after the bad one").to.equal(0);
       expect(peer.sent).to.deep.equal([]);
