@@ -76,8 +76,7 @@ const FALLBACK_POLL_MS = 20;
  * only when that estimate would pass `highWaterMark`; if the real amount is then above
  * `lowWaterMark`, sending pauses until it is at or below it (`bufferedamountlow` where it
  * fires, a short poll always). A message bigger than `highWaterMark` goes alone into a
- * queue at or below `lowWaterMark`. A message over the connection's `sctp.maxMessageSize`
- * errors with `ERR_FRAME_TOO_LARGE` (pipe through {@link chunk} first).
+ * queue at or below `lowWaterMark`.
  *
  * The output completes once the source has completed and its last value was handed to the
  * channel (bytes may still be in the channel's queue: destroying the peer at once can lose
@@ -89,7 +88,8 @@ const FALLBACK_POLL_MS = 20;
  * - `ERR_DATA_CHANNEL`: a value that is not a string, Blob, ArrayBuffer or view (as
  *   `peer.send()` refuses it; the message says what it was), as soon as it arrives; or a
  *   Blob that cannot be read, or a send the channel refuses.
- * - `ERR_FRAME_TOO_LARGE`: a message over the connection's `sctp.maxMessageSize`.
+ * - `ERR_FRAME_TOO_LARGE`: a message over the connection's `sctp.maxMessageSize` (pipe
+ *   it through {@link chunk} first).
  * - `ERR_PEER_CLOSED`: the peer closed (or was closed) before the last value was handed over.
  * - A source error, or an error of `connected$` / `close$`, is passed on as it is. Bad
  *   watermarks throw a `RangeError` at call time.

@@ -212,6 +212,26 @@ describe("sendTo", () => {
     });
   }
 
+  it("errors once with what a throwing send threw, and pulls nothing more from the source", () => {
+    const peer = new FakePeer(new PolledChannel());
+    peer.connected$.next(true);
+    const broken = new Error("send broke");
+    peer.send = () => {
+      throw broken;
+    };
+    const errors: unknown[] = [];
+    let pulled = 0;
+    range(0, 100)
+      .pipe(
+        tap(() => pulled++),
+        map((i) => `message ${i}`),
+        sendTo(peer),
+      )
+      .subscribe({ error: (e: unknown) => errors.push(e) });
+    expect(errors).to.deep.equal([broken]);
+    expect(pulled).to.equal(1);
+  });
+
   it("passes a source error through", async () => {
     const peer = new FakePeer(new PolledChannel());
     const source = new Subject<string>();
