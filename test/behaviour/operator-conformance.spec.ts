@@ -109,7 +109,7 @@ const framePlace = (frame: unknown): string => {
   return `${view.getUint32(8)}/${view.getUint32(12)}/${view.byteLength}`;
 };
 
-const signals: SignalData[] = Array.from({ length: 60 }, (_, i) => ({ type: "candidate", data: { candidate: `candidate:${i} 1 udp 1 127.0.0.1 ${9000 + i} typ host`, sdpMid: "0", sdpMLineIndex: 0 } }));
+const signals: Extract<SignalData, { type: "candidate" }>[] = Array.from({ length: 60 }, (_, i) => ({ type: "candidate", data: { candidate: `candidate:${i} 1 udp 1 127.0.0.1 ${9000 + i} typ host`, sdpMid: "0", sdpMLineIndex: 0 } }));
 const FRAMES = singleFrames(60);
 
 const cases: Case[] = [
