@@ -3,7 +3,9 @@
  * handlers, normalises what arrives (text stays text, binary becomes an
  * ArrayBuffer on every runtime) and sends any PeerData in order.
  */
+import { EMPTY, Subject, catchError, concatMap, finalize, of, type BehaviorSubject } from "rxjs";
 import { PeerError, describe, toPeerError } from "./errors.js";
+import { isBlob, readBlobs } from "./read-blobs.js";
 import type { PeerData, PeerMessage } from "./types.js";
 
 /**
@@ -16,98 +18,127 @@ export const READY_MARKER = "\u0000rxpeer:ready";
 /** How long a creator waits for the marker before reporting open anyway (a non-rxpeer answerer). */
 export const READY_TIMEOUT_MS = 100;
 
+/**
+ * Where a channel is in its life: `connecting` until the channel opens, `opening` while the
+ * creator waits for the answerer's marker, `open` once open is reported, `closed` for good.
+ */
+export type ChannelState = "connecting" | "opening" | "open" | "closed";
+
 export interface DataChannelHandlers {
   open(): void;
   message(data: PeerMessage): void;
   close(): void;
   error(error: PeerError): void;
+  /** The connection's largest message, read once when the channel opens (a slow native read on @roamhq/wrtc). */
+  maxMessageSize(): number;
 }
 
 /**
- * Owns one RTCDataChannel for its lifetime. `isOpen` is tracked from events rather
+ * Owns one RTCDataChannel for its lifetime. Its state is tracked from events rather
  * than read from `readyState`, which is a blocking cross-thread call on @roamhq/wrtc.
  *
  * @example
  * ```ts
- * const link = new DataChannelLink(pc.createDataChannel("chat"), true, handlers);
- * link.send("hello"); // while link.isOpen, from handlers.open() on
+ * const state = new BehaviorSubject<ChannelState>("connecting");
+ * const link = new DataChannelLink(pc.createDataChannel("chat"), true, state, handlers);
+ * link.send("hello"); // once state.value is "open", from handlers.open() on
  * ```
  */
 export class DataChannelLink {
-  isOpen = false;
-  #closed = false;
-  // Blobs must be read before sending; while any is being read, later sends wait behind it.
-  #pendingReads = 0;
-  #sendChain: Promise<void> = Promise.resolve();
-
+  readonly #state: BehaviorSubject<ChannelState>;
+  readonly #createdHere: boolean;
+  readonly #handlers: DataChannelHandlers;
+  // Creator side of the open handshake: the answerer's marker is still to come (consumed once).
+  #markerDue: boolean;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
-  #channelOpen = false;
-  // Creator side of the open handshake: the answerer's marker is still to come.
-  #awaitingMarker: boolean;
+  #maxMessageSize = Infinity;
+  // Sends waiting behind a Blob being read; while any is queued, later sends queue too, so order is kept.
+  readonly #queue = new Subject<PeerData>();
+  #queued = 0;
 
   /**
    * @param channel the RTCDataChannel to own
-   * @param createdHere whether this side created the channel (see {@link DataChannelLink.onChannelOpen})
+   * @param createdHere whether this side created the channel (it then waits for the answerer's marker)
+   * @param state the one lifecycle value; this link moves it on, its owner derives `connected$` and `ready` from it
    * @param handlers where events go
    */
-  readonly #createdHere: boolean;
-  readonly #handlers: DataChannelHandlers;
-
   constructor(
     readonly channel: RTCDataChannel,
     createdHere: boolean,
+    state: BehaviorSubject<ChannelState>,
     handlers: DataChannelHandlers,
   ) {
+    this.#state = state;
     this.#createdHere = createdHere;
     this.#handlers = handlers;
-    this.#awaitingMarker = createdHere && channel.protocol === HANDSHAKE_PROTOCOL;
+    this.#markerDue = createdHere && channel.protocol === HANDSHAKE_PROTOCOL;
     channel.binaryType = "arraybuffer";
     // close() detaches these handlers first, so none of them runs after it (both runtimes
     // read the on* handler when they dispatch).
     channel.onopen = () => this.#onChannelOpen();
     channel.onmessage = (event: MessageEvent) => this.#onChannelMessage(event.data);
     channel.onclose = () => {
-      this.isOpen = false;
-      this.#handlers.close();
+      this.close();
+      handlers.close();
     };
     channel.onerror = (event: Event) => this.#onChannelError(event);
+    // A Blob that cannot be read is reported, and what was queued behind it is still sent.
+    this.#queue
+      .pipe(
+        concatMap((data) =>
+          of(data).pipe(
+            readBlobs(),
+            catchError((error: PeerError) => {
+              handlers.error(error);
+              return EMPTY;
+            }),
+            finalize(() => this.#queued--),
+          ),
+        ),
+      )
+      .subscribe((data) => {
+        try {
+          if (this.isOpen) this.#sendNow(data);
+        } catch (error) {
+          handlers.error(toPeerError("ERR_DATA_CHANNEL", "send failed", error));
+        }
+      });
     if (channel.readyState === "open") queueMicrotask(() => this.#onChannelOpen());
   }
 
+  /** Whether open has been reported and the channel is not closed. */
+  get isOpen(): boolean {
+    return this.#state.value === "open";
+  }
+
   /**
-   * Sends one message; only while `isOpen` (the Peer checks it). Blobs are read first,
-   * and anything sent after a Blob waits for it, so order is always kept.
+   * Sends one message; only while `isOpen` (the Peer checks it). Throws `ERR_FRAME_TOO_LARGE`
+   * for a message over the connection's limit, sending nothing. Blobs are read first, and
+   * anything sent after a Blob waits for it, so order is always kept.
    */
   send(data: PeerData): void {
-    if (typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-      if (this.#pendingReads === 0) {
-        this.#sendNow(data);
-        return;
-      }
-    } else if (!(data instanceof Blob)) {
+    const blob = isBlob(data);
+    if (!blob && typeof data !== "string" && !(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
       throw new PeerError("ERR_DATA_CHANNEL", `send() takes a string, Blob, ArrayBuffer or ArrayBufferView, got ${describe(data)}`);
     }
-    this.#pendingReads++;
-    // Blob is a global on every runtime rxpeer supports (Node 20+ and browsers).
-    const payload = data instanceof Blob ? data.arrayBuffer() : data;
-    this.#sendChain = this.#sendChain.then(async () => {
-      try {
-        const bytes = await payload;
-        if (this.isOpen) this.#sendNow(bytes as string | ArrayBuffer | ArrayBufferView);
-      } catch (cause) {
-        this.#handlers.error(toPeerError("ERR_DATA_CHANNEL", "could not read Blob to send", cause));
-      } finally {
-        this.#pendingReads--;
-      }
-    });
+    const limit = this.#maxMessageSize;
+    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only a string that may be over is measured.
+    const bytes = blob ? data.size : typeof data !== "string" ? data.byteLength : data.length * 3 <= limit ? 0 : new Blob([data]).size;
+    if (bytes > limit) {
+      throw new PeerError("ERR_FRAME_TOO_LARGE", `send() of ${bytes} bytes is over this connection's limit of ${limit} bytes (sctp.maxMessageSize): split it with chunk() from "rxpeer/operators"`);
+    }
+    if (blob || this.#queued > 0) {
+      this.#queued++;
+      this.#queue.next(data);
+    } else this.#sendNow(data);
   }
 
   /** Closes the channel and detaches every handler. Idempotent. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.isOpen = false;
+    if (this.#state.value === "closed") return;
+    this.#state.next("closed");
     clearTimeout(this.#openTimer);
+    this.#queue.complete();
     const { channel } = this;
     channel.onopen = channel.onmessage = channel.onclose = channel.onerror = null;
     try {
@@ -133,27 +164,28 @@ export class DataChannelLink {
   // message, that its channel is wired. A remote without rxpeer never says it: then
   // open is reported after READY_TIMEOUT_MS, or one macrotask later without a handshake.
   #onChannelOpen(): void {
-    if (this.#channelOpen || this.#closed) return;
-    this.#channelOpen = true;
+    if (this.#state.value !== "connecting") return;
+    this.#state.next("opening");
     if (!this.#createdHere) {
       if (this.channel.protocol === HANDSHAKE_PROTOCOL) this.#sendNow(READY_MARKER);
       this.#reportOpen();
     } else {
-      this.#openTimer = setTimeout(() => this.#reportOpen(), this.#awaitingMarker ? READY_TIMEOUT_MS : 0);
+      this.#openTimer = setTimeout(() => this.#reportOpen(), this.#markerDue ? READY_TIMEOUT_MS : 0);
     }
   }
 
   #reportOpen(): void {
-    if (this.isOpen || this.#closed) return;
+    if (this.#state.value !== "opening") return;
     clearTimeout(this.#openTimer);
-    this.isOpen = true;
+    this.#maxMessageSize = this.#handlers.maxMessageSize();
+    this.#state.next("open");
     this.#handlers.open();
   }
 
   #onChannelMessage(data: unknown): void {
-    if (this.#awaitingMarker && data === READY_MARKER) {
-      this.#awaitingMarker = false;
-      if (this.#channelOpen) this.#reportOpen();
+    if (this.#markerDue && data === READY_MARKER) {
+      this.#markerDue = false;
+      this.#reportOpen();
       return;
     }
     if (typeof data === "string" || data instanceof ArrayBuffer) this.#handlers.message(data);

@@ -1,51 +1,95 @@
 /**
- * The EventEmitter facade: eventemitter3's listener surface (`on`, `once`,
- * `off`, ...) derived from the Peer's Observables, so code written for
- * @rtco/peer runs unchanged. Each listener is one subscription; nothing is
- * ever emitted through here, only subscribed.
+ * The Peer's events, listed once, and the EventEmitter facade derived from them:
+ * eventemitter3's listener surface (`on`, `once`, `off`, ...) over the Peer's
+ * Observables, so code written for @rtco/peer runs unchanged. Each listener is one
+ * subscription; nothing is ever emitted through here, only subscribed.
  */
-import type { Observable, Subscription } from "rxjs";
+import { Observable, Subject, type Subscription } from "rxjs";
 import type { PeerError } from "./errors.js";
+import { holdUntilTaken } from "./held-subject.js";
 import type { PeerMessage, PeerTrackEvent, SignalData } from "./types.js";
 
+// How a listener receives what an event's Observable emits (as @rtco/peer: track
+// listeners get (track, stream), those of void events no argument).
+const value = <T>(emitted: T): [T] => [emitted];
+const nothing = (_: void): [] => [];
+const trackAndStream = ({ track, stream }: PeerTrackEvent): [track: MediaStreamTrack, stream: MediaStream] => [track, stream];
+
+/**
+ * Every event of a Peer, once: its name, what its Observable (`name$`) emits, and the
+ * arguments its listeners get. The Peer's Observables, the facade and their types all
+ * come from this list: a new event is one line here.
+ */
+export const PEER_EVENTS = {
+  /** Local signals to carry to the remote peer. Signals made while nobody listens are held until a subscriber takes them. */
+  signal: value<SignalData>,
+  /** Emits once, when the data channel opens. */
+  connect: nothing,
+  /** Each message from the remote peer: text as string, binary as ArrayBuffer. */
+  data: value<PeerMessage>,
+  /** Emits once when the peer closes; every Observable of the peer completes right after. */
+  close: nothing,
+  /** Errors, each a PeerError with a code. Never ends the other streams. */
+  error: value<PeerError>,
+  /** A remote stream got its first track. */
+  stream: value<MediaStream>,
+  /** A remote stream lost its last track. */
+  removestream: value<MediaStream>,
+  /** A remote track arrived, with its stream. */
+  track: trackAndStream,
+  /** A remote track was removed, with the stream it was in. */
+  removetrack: trackAndStream,
+};
+
+type EventList = typeof PEER_EVENTS;
+
+/** The name of a Peer event: `"signal"`, `"data"`, ... */
+export type PeerEventName = keyof EventList;
+
+/** What each event's Observable emits. */
+export type PeerEmissions = { [E in PeerEventName]: Parameters<EventList[E]>[0] };
+
+type ListenerArgs = { [E in PeerEventName]: ReturnType<EventList[E]> };
+
 /** The Peer's events and their listeners' arguments, as @rtco/peer defines them. */
-export interface PeerEvents {
-  signal: (data: SignalData) => void;
-  connect: () => void;
-  data: (data: PeerMessage) => void;
-  close: () => void;
-  error: (error: PeerError) => void;
-  stream: (stream: MediaStream) => void;
-  removestream: (stream: MediaStream) => void;
-  track: (track: MediaStreamTrack, stream: MediaStream) => void;
-  removetrack: (track: MediaStreamTrack, stream: MediaStream) => void;
+export type PeerEvents = { [E in PeerEventName]: (...args: ListenerArgs[E]) => void };
+
+/** One Observable per event, keyed by event name: what a facade listens to. */
+export type PeerEventSources = { readonly [E in PeerEventName]: Observable<PeerEmissions[E]> };
+
+/** The same Observables as a Peer exposes them, each named after its event plus `$`: `signal$`, `data$`, ... */
+export type PeerEventStreams = { readonly [E in PeerEventName as `${E}$`]: Observable<PeerEmissions[E]> };
+
+// The list, typed per event, so `toArgs[event]` of a generic event keeps its own types.
+const toArgs: { [E in PeerEventName]: (emitted: PeerEmissions[E]) => ListenerArgs[E] } = PEER_EVENTS;
+
+/** The names of the events, in the list's order. */
+export const PEER_EVENT_NAMES = Object.keys(PEER_EVENTS) as PeerEventName[];
+
+/** One Subject per event, for the Peer to emit through. */
+export type PeerEventSubjects = { readonly [E in PeerEventName]: Subject<PeerEmissions[E]> };
+
+/**
+ * Makes the Subjects a Peer emits through, and the Observables it exposes: each a view
+ * of its Subject, `signal` held until taken.
+ *
+ * @example
+ * ```ts
+ * const { emit, sources } = peerEvents();
+ * sources.data.subscribe(console.log);
+ * emit.data.next("hi"); // logs "hi"
+ * ```
+ */
+export function peerEvents(): { emit: PeerEventSubjects; sources: PeerEventSources } {
+  // Built from the list, so the result has every event: what the two casts state.
+  const emit = Object.fromEntries(PEER_EVENT_NAMES.map((name) => [name, new Subject()])) as PeerEventSubjects;
+  const sources = Object.fromEntries(PEER_EVENT_NAMES.map((name) => [name, name === "signal" ? holdUntilTaken(emit[name]) : emit[name].asObservable()])) as PeerEventSources;
+  return { emit, sources };
 }
 
-export type PeerEventName = keyof PeerEvents;
-
-/** The Observables a facade listens to: one per event, named event + `$`. */
-export interface PeerEventSources {
-  signal: Observable<SignalData>;
-  connect: Observable<void>;
-  data: Observable<PeerMessage>;
-  close: Observable<void>;
-  error: Observable<PeerError>;
-  stream: Observable<MediaStream>;
-  removestream: Observable<MediaStream>;
-  track: Observable<PeerTrackEvent>;
-  removetrack: Observable<PeerTrackEvent>;
-}
-
-/** The Observables a facade's owner exposes, each named after its event plus `$`: `signal$`, `data$`, ... */
-export type PeerEventStreams = { [E in PeerEventName as `${E}$`]: PeerEventSources[E] };
-
-// The facade's events: its owner has other Observables too (`connected$`), not events.
-const EVENTS: ReadonlySet<string> = new Set<PeerEventName>(["signal", "connect", "data", "close", "error", "stream", "removestream", "track", "removetrack"]);
-
-type AnyListener = (...args: never[]) => void;
-
-interface Registration {
-  listener: AnyListener;
+interface Registration<E extends PeerEventName> {
+  event: E;
+  listener: PeerEvents[E];
   context: unknown;
   once: boolean;
   subscription?: Subscription;
@@ -54,8 +98,7 @@ interface Registration {
 }
 
 /**
- * Base class giving a Peer eventemitter3's listener methods on top of its Observables,
- * which the Peer must expose as {@link PeerEventStreams} (`signal$`, `data$`, ...).
+ * eventemitter3's listener methods over a Peer's Observables, handed over as {@link PeerEventSources}.
  *
  * @example
  * ```ts
@@ -64,8 +107,14 @@ interface Registration {
  * peer.off("data"); // removes every data listener
  * ```
  */
-export abstract class PeerEventEmitter {
-  readonly #registrations = new Map<string, Registration[]>();
+export class PeerEventEmitter {
+  // Every listener of every event, in the order they were added.
+  #registrations: Registration<PeerEventName>[] = [];
+  readonly #sources: PeerEventSources;
+
+  constructor(sources: PeerEventSources) {
+    this.#sources = sources;
+  }
 
   /** Calls `listener` on every `event`. */
   on<E extends PeerEventName>(event: E, listener: PeerEvents[E], context?: unknown): this {
@@ -84,9 +133,9 @@ export abstract class PeerEventEmitter {
 
   /** Removes matching listeners of `event` (all of them when `listener` is omitted), as eventemitter3 does. */
   off<E extends PeerEventName>(event: E, listener?: PeerEvents[E], context?: unknown, once?: boolean): this {
-    for (const registration of [...(this.#registrations.get(event) ?? [])]) {
+    for (const registration of this.#of(event)) {
       const matches = !listener || (registration.listener === listener && (!once || registration.once) && (!context || registration.context === context));
-      if (matches) this.#forget(event, registration);
+      if (matches) this.#forget(registration);
     }
     return this;
   }
@@ -98,56 +147,56 @@ export abstract class PeerEventEmitter {
 
   /** Removes every listener of `event`, or of every event. */
   removeAllListeners(event?: PeerEventName): this {
-    for (const name of event === undefined ? [...this.#registrations.keys()] : [event]) this.off(name as PeerEventName);
+    for (const name of event === undefined ? this.eventNames() : [event]) this.off(name);
     return this;
   }
 
   /** The listeners of `event`, in the order they were added. */
   listeners<E extends PeerEventName>(event: E): PeerEvents[E][] {
-    return (this.#registrations.get(event) ?? []).map((registration) => registration.listener as unknown as PeerEvents[E]);
+    return this.#of(event).map((registration) => registration.listener);
   }
 
   /** How many listeners `event` has. */
   listenerCount(event: PeerEventName): number {
-    return this.#registrations.get(event)?.length ?? 0;
+    return this.#of(event).length;
   }
 
   /** The events that have listeners. */
   eventNames(): PeerEventName[] {
-    return [...this.#registrations.keys()] as PeerEventName[];
+    return [...new Set(this.#registrations.map((registration) => registration.event))];
   }
 
-  #register(event: PeerEventName, listener: AnyListener, context: unknown, once: boolean): this {
+  #of<E extends PeerEventName>(event: E): Registration<E>[] {
+    return this.#registrations.filter((registration): registration is Registration<E> => registration.event === event);
+  }
+
+  #register<E extends PeerEventName>(event: E, listener: PeerEvents[E], context: unknown, once: boolean): this {
     if (typeof listener !== "function") throw new TypeError(`listener for "${String(event)}" must be a function`);
-    const registration: Registration = { listener, context, once };
-    const list = this.#registrations.get(event) ?? [];
-    list.push(registration);
-    this.#registrations.set(event, list);
+    const registration: Registration<E> = { event, listener, context, once };
+    this.#registrations.push(registration);
     // An event name of no Observable (eventemitter3 takes any) keeps its listener, never called.
-    const source = EVENTS.has(event) ? (this as unknown as Record<string, Observable<unknown>>)[`${event}$`] : undefined;
-    if (!source) return this;
-    const spread = event === "track" || event === "removetrack";
-    registration.subscription = source.subscribe({
-      next: (value) => {
+    if (!Object.hasOwn(this.#sources, event)) return this;
+    const source: Observable<PeerEmissions[E]> = this.#sources[event];
+    const argsOf = toArgs[event];
+    // The subscriber is kept before subscribing, so a listener forgotten while the source
+    // emits inside subscribe() (held signals) stops it at once and leaves the rest held.
+    new Observable<PeerEmissions[E]>((subscriber) => {
+      registration.subscription = subscriber;
+      return source.subscribe(subscriber);
+    }).subscribe({
+      next: (emitted) => {
         if (registration.done) return;
-        if (once) this.#forget(event, registration);
-        // As @rtco/peer: track listeners get (track, stream), those of void events no argument.
-        (listener as (this: unknown, ...args: unknown[]) => void).apply(context, spread ? [(value as PeerTrackEvent).track, (value as PeerTrackEvent).stream] : value === undefined ? [] : [value]);
+        if (once) this.#forget(registration);
+        listener.apply(context, argsOf(emitted));
       },
-      complete: () => this.#forget(event, registration),
+      complete: () => this.#forget(registration),
     });
-    // A source that emitted or completed during subscribe() has already forgotten this registration.
-    if (registration.done) registration.subscription.unsubscribe();
     return this;
   }
 
-  #forget(event: string, registration: Registration): void {
+  #forget(registration: Registration<PeerEventName>): void {
     registration.done = true;
     registration.subscription?.unsubscribe();
-    const list = this.#registrations.get(event);
-    if (!list) return;
-    const index = list.indexOf(registration);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#registrations.delete(event);
+    this.#registrations = this.#registrations.filter((other) => other !== registration);
   }
 }

@@ -1,37 +1,32 @@
 /**
- * A Subject that holds what is emitted while nobody listens and hands it to the
- * first subscriber, so signals produced before `signal$` is subscribed are not lost.
+ * Holding signals for whoever takes them: a value emitted while nobody listens is
+ * kept until a subscriber takes it, so signals produced before `signal$` is
+ * subscribed (or between two subscribers) are not lost.
  */
 import { Observable, Subject } from "rxjs";
 
 /**
- * A hot stream that never drops values emitted before its first subscriber.
+ * Mirrors the hot `source`, holding every value emitted while nobody listens. A subscriber
+ * takes held values one at a time, in order, then live ones: one that leaves early
+ * (`firstValueFrom`, `take(1)`) leaves the rest held for the next subscriber.
  *
  * @example
  * ```ts
- * const signals = new HeldSubject<string>();
- * signals.next("offer");                 // nobody listens yet: held
- * signals.observable.subscribe(console.log); // logs "offer", then live values
+ * const signals = new Subject<string>();
+ * const held = holdUntilTaken(signals);
+ * signals.next("offer");                         // nobody listens: held
+ * signals.next("candidate");                     // held too
+ * await firstValueFrom(held);                    // "offer"; "candidate" stays held
+ * held.subscribe(console.log);                   // logs "candidate", then live values
  * ```
  */
-export class HeldSubject<T> {
-  readonly #live = new Subject<T>();
-  #held: T[] | undefined = [];
-
-  /** The hot stream; the first subscriber receives what was held, in order. */
-  readonly observable = new Observable<T>((subscriber) => {
-    const held = this.#held;
-    this.#held = undefined;
-    if (held) for (const value of held) subscriber.next(value);
-    return this.#live.subscribe(subscriber);
+export function holdUntilTaken<T>(source: Observable<T>): Observable<T> {
+  const live = new Subject<T>();
+  const held: T[] = [];
+  source.subscribe({ next: (value) => (live.observed ? live.next(value) : held.push(value)), complete: () => live.complete() });
+  return new Observable<T>((subscriber) => {
+    // A value emitted from inside next() while this runs is held too, so it comes after, in order.
+    while (held.length > 0 && !subscriber.closed) for (const value of held.splice(0, 1)) subscriber.next(value);
+    return live.subscribe(subscriber);
   });
-
-  next(value: T): void {
-    if (this.#held) this.#held.push(value);
-    else this.#live.next(value);
-  }
-
-  complete(): void {
-    this.#live.complete();
-  }
 }

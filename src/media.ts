@@ -7,8 +7,8 @@
  * {@link RemoteMedia.detectRemovals} after each completed exchange.
  */
 import { PeerError, toPeerError } from "./errors.js";
+import type { PeerEventSubjects } from "./facade.js";
 import type { Logger } from "./logger.js";
-import type { PeerTrackEvent } from "./types.js";
 
 interface SentTrack {
   sender: RTCRtpSender;
@@ -128,8 +128,8 @@ export class LocalMedia {
   }
 }
 
-/** A remote media event as `[name, value]`, the shape the Peer's event Subject takes. */
-export type RemoteMediaEvent = ["track" | "removetrack", PeerTrackEvent] | ["stream" | "removestream", MediaStream];
+/** Where remote media events go: the Peer's Subjects of these four events. */
+export type RemoteMediaEvents = Pick<PeerEventSubjects, "track" | "removetrack" | "stream" | "removestream">;
 
 interface RemoteTrack {
   stream: MediaStream;
@@ -144,7 +144,7 @@ interface RemoteTrack {
  *
  * @example
  * ```ts
- * const remote = new RemoteMedia(pc, MediaStream, events, log); // events: a Subject<RemoteMediaEvent>
+ * const remote = new RemoteMedia(pc, MediaStream, emit, log); // emit: the Peer's event Subjects
  * negotiationHooks.settled = () => remote.detectRemovals();
  * ```
  */
@@ -152,10 +152,10 @@ export class RemoteMedia {
   readonly #tracks = new Map<MediaStreamTrack, RemoteTrack>();
 
   readonly #MediaStreamCtor: typeof MediaStream | undefined;
-  readonly #events: { next(event: RemoteMediaEvent): void };
+  readonly #events: RemoteMediaEvents;
   readonly #log: Logger;
 
-  constructor(pc: RTCPeerConnection, MediaStreamCtor: typeof MediaStream | undefined, events: { next(event: RemoteMediaEvent): void }, log: Logger) {
+  constructor(pc: RTCPeerConnection, MediaStreamCtor: typeof MediaStream | undefined, events: RemoteMediaEvents, log: Logger) {
     this.#MediaStreamCtor = MediaStreamCtor;
     this.#events = events;
     this.#log = log;
@@ -179,8 +179,8 @@ export class RemoteMedia {
     const newStream = !this.#hasTracksIn(stream);
     this.#tracks.set(track, { stream, transceiver: event.transceiver });
     this.#log.debug("remote track", trackLabel(track), "in stream", stream.id);
-    if (newStream) this.#events.next(["stream", stream]);
-    this.#events.next(["track", { track, stream }]);
+    if (newStream) this.#events.stream.next(stream);
+    this.#events.track.next({ track, stream });
   }
 
   // A track sent without a stream (a plain `pc.addTrack(track)`) still gets one, so
@@ -197,8 +197,8 @@ export class RemoteMedia {
     this.#tracks.delete(track);
     if (stream.getTracks().includes(track)) stream.removeTrack(track);
     this.#log.debug("remote track removed", trackLabel(track));
-    this.#events.next(["removetrack", { track, stream }]);
-    if (!this.#hasTracksIn(stream)) this.#events.next(["removestream", stream]);
+    this.#events.removetrack.next({ track, stream });
+    if (!this.#hasTracksIn(stream)) this.#events.removestream.next(stream);
   }
 
   // Whether a track received is in `stream`: its first makes it a new stream, its last's removal empties it.

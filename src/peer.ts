@@ -3,36 +3,22 @@
  * (negotiation, data channel, media) and exposes every event as a hot
  * Observable. The EventEmitter facade it extends is derived from those.
  */
-import { BehaviorSubject, Observable, Subject, distinctUntilChanged, filter, map } from "rxjs";
-import { DataChannelLink, HANDSHAKE_PROTOCOL } from "./data-channel.js";
+import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "rxjs";
+import { DataChannelLink, HANDSHAKE_PROTOCOL, type ChannelState } from "./data-channel.js";
 import { PeerError, toPeerError } from "./errors.js";
-import { PeerEventEmitter, type PeerEventStreams } from "./facade.js";
-import { HeldSubject } from "./held-subject.js";
+import { PEER_EVENT_NAMES, PeerEventEmitter, peerEvents, type PeerEventStreams, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
-import { LocalMedia, RemoteMedia, type RemoteMediaEvent } from "./media.js";
+import { LocalMedia, RemoteMedia } from "./media.js";
 import { Negotiation } from "./negotiation.js";
 import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./options.js";
 import { parseSignal } from "./signal-format.js";
-import type { PeerData, PeerMessage, PeerTrackEvent, SignalData, SimplePeerSignalData } from "./types.js";
+import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
 
-/** What each plain event of a Peer carries (`signal$`, `connected$`, `connectionState$` have Subjects of their own). */
-interface PeerEmissions {
-  connect: void;
-  data: PeerMessage;
-  close: void;
-  error: PeerError;
-  stream: MediaStream;
-  removestream: MediaStream;
-  track: PeerTrackEvent;
-  removetrack: PeerTrackEvent;
-}
-
-/** The plain events: each has a stream of its own (`connect$`, `data$`, ...), a slice of the Peer's `#events`. */
-const PLAIN_EVENTS = ["connect", "data", "close", "error", "stream", "removestream", "track", "removetrack"] as const satisfies readonly (keyof PeerEmissions)[];
-
-/** One plain event as `[name, value]`. */
-type PeerEmission = { [E in keyof PeerEmissions]: [E, PeerEmissions[E]] }[keyof PeerEmissions] | RemoteMediaEvent;
+// The event streams (`signal$`, `data$`, ...), one per event of the list in facade.ts;
+// the constructor defines each, from that same list.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Peer extends PeerEventStreams {}
 
 /**
  * A WebRTC peer whose every event is a hot Observable.
@@ -48,37 +34,23 @@ type PeerEmission = { [E in keyof PeerEmissions]: [E, PeerEmissions[E]] }[keyof 
  * alice.connect$.subscribe(() => alice.send("hello"));
  * ```
  */
-export class Peer extends PeerEventEmitter implements PeerEventStreams {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Peer extends PeerEventEmitter {
   /** Whether this peer created the data channel and made the first offer. */
   readonly initiator: boolean;
 
-  readonly #signalSubject = new HeldSubject<SignalData>();
-  // Every plain event goes through this one Subject; the constructor makes each public stream below (connect$, data$, ...) its slice of it.
-  readonly #events = new Subject<PeerEmission>();
-  readonly #connectedSubject = new BehaviorSubject<boolean>(false);
+  // Every event is emitted through its Subject here; `signal$`, `data$`, ... are views of them.
+  readonly #emit: PeerEventSubjects;
+  // The data channel's lifecycle: `ready`, `connected$` and `send()` all read this one value.
+  readonly #channelState = new BehaviorSubject<ChannelState>("connecting");
   // A new RTCPeerConnection is always in state "new".
   readonly #connectionStateSubject = new BehaviorSubject<RTCPeerConnectionState>("new");
 
-  /** Local signals to carry to the remote peer. Signals made before the first subscriber are held for it. */
-  readonly signal$: Observable<SignalData> = this.#signalSubject.observable;
-  /** Emits once, when the data channel opens. */
-  declare readonly connect$: Observable<void>;
-  /** Each message from the remote peer: text as string, binary as ArrayBuffer. */
-  declare readonly data$: Observable<PeerMessage>;
-  /** Emits once when the peer closes; every Observable of the peer completes right after. */
-  declare readonly close$: Observable<void>;
-  /** Errors, each a PeerError with a code. Never ends the other streams. */
-  declare readonly error$: Observable<PeerError>;
-  /** A remote stream got its first track. */
-  declare readonly stream$: Observable<MediaStream>;
-  /** A remote stream lost its last track. */
-  declare readonly removestream$: Observable<MediaStream>;
-  /** A remote track arrived, with its stream. */
-  declare readonly track$: Observable<PeerTrackEvent>;
-  /** A remote track was removed, with the stream it was in. */
-  declare readonly removetrack$: Observable<PeerTrackEvent>;
   /** Whether the data channel is open; replays the current value. */
-  readonly connected$: Observable<boolean> = this.#connectedSubject.pipe(distinctUntilChanged());
+  readonly connected$: Observable<boolean> = this.#channelState.pipe(
+    map((state) => state === "open"),
+    distinctUntilChanged(),
+  );
   /** The RTCPeerConnection's `connectionState`; replays the current value. */
   readonly connectionState$: Observable<RTCPeerConnectionState> = this.#connectionStateSubject.pipe(distinctUntilChanged());
 
@@ -101,10 +73,10 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
    * ```
    */
   constructor(options: Partial<PeerOptions> = {}) {
-    super();
-    for (const event of PLAIN_EVENTS) {
-      (this as unknown as Record<string, unknown>)[`${event}$`] = this.#events.pipe(filter(([name]) => name === event), map(([, value]) => value));
-    }
+    const { emit, sources } = peerEvents();
+    super(sources);
+    this.#emit = emit;
+    for (const name of PEER_EVENT_NAMES) Object.defineProperty(this, `${name}$`, { value: sources[name], enumerable: true });
     this.#options = resolveOptions(options);
     this.initiator = this.#options.initiator;
     this.#log = createLogger(this.#options.debug);
@@ -114,10 +86,10 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
       throw toPeerError("ERR_WEBRTC_SUPPORT", "RTCPeerConnection could not be created", cause);
     }
 
-    this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, this.#events, this.#log);
+    this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, emit, this.#log);
     this.#localMedia = new LocalMedia(this.#pc);
     this.#negotiation = new Negotiation(this.#pc, !this.initiator, {
-      signal: (signal) => this.#signalSubject.next(signal),
+      signal: (signal) => emit.signal.next(signal),
       error: (error) => this.#reportError(error),
       settled: () => this.#remoteMedia.detectRemovals(),
       log: this.#log,
@@ -144,7 +116,7 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
 
   /** Whether the data channel is open, as @rtco/peer's `ready`. */
   get ready(): boolean {
-    return this.#link?.isOpen ?? false;
+    return this.#channelState.value === "open";
   }
 
   /** Whether `destroy()` has run (or the peer closed by itself). */
@@ -308,18 +280,18 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
     this.#log.debug(`data channel "${channel.label}"`);
     // Only an rxpeer creator names this sub-protocol, and rxpeer runs perfect negotiation.
     if (channel.protocol === HANDSHAKE_PROTOCOL) this.#negotiation.allowOffers();
-    this.#link = new DataChannelLink(channel, this.initiator, {
+    this.#link = new DataChannelLink(channel, this.initiator, this.#channelState, {
       open: () => {
         this.#log.info("connected");
-        this.#connectedSubject.next(true);
-        this.#events.next(["connect", undefined]);
+        this.#emit.connect.next();
       },
-      message: (data) => this.#events.next(["data", data]),
+      message: (data) => this.#emit.data.next(data),
       close: () => {
         this.#log.info("data channel closed");
         this.#close();
       },
       error: (error) => this.#reportError(error),
+      maxMessageSize: () => this.#pc.sctp?.maxMessageSize ?? Infinity,
     });
   }
 
@@ -332,7 +304,7 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
 
   #reportError(error: PeerError): void {
     this.#log.error(`${error.code}: ${error.message}`);
-    if (!this.#isDestroyed) this.#events.next(["error", error]);
+    if (!this.#isDestroyed) this.#emit.error.next(error);
   }
 
   #close(error?: PeerError): void {
@@ -348,9 +320,9 @@ export class Peer extends PeerEventEmitter implements PeerEventStreams {
     } catch (cause) {
       this.#log.debug("RTCPeerConnection.close threw", cause);
     }
-    this.#connectedSubject.next(false);
+    this.#channelState.next("closed");
     this.#connectionStateSubject.next("closed");
-    this.#events.next(["close", undefined]);
-    for (const subject of [this.#events, this.#connectedSubject, this.#connectionStateSubject, this.#signalSubject]) subject.complete();
+    this.#emit.close.next();
+    for (const subject of [...Object.values(this.#emit), this.#channelState, this.#connectionStateSubject]) subject.complete();
   }
 }

@@ -1,6 +1,6 @@
 // Pairs of real peers for the behaviour specs, on whichever runtime `#test-runtime` resolves to.
 // Every peer made here is destroyed after each test, so no spec leaks connections.
-import { firstValueFrom, filter } from "rxjs";
+import { filter, firstValueFrom, fromEvent } from "rxjs";
 import { Peer, linkPeers, type PeerOptions } from "../../src/index.js";
 import { wrtc } from "#test-runtime";
 
@@ -33,4 +33,11 @@ export async function connectedPair(
   linkPeers(a, b);
   await Promise.all([connected(a), connected(b)]);
   return { a, b };
+}
+
+/** Resolves once `peer` has gathered every local candidate, with nobody listening to signal$. */
+export async function gathered(peer: Peer): Promise<void> {
+  const pc = peer.connection;
+  if (pc.iceGatheringState === "complete") return;
+  await firstValueFrom(fromEvent(pc, "icegatheringstatechange").pipe(filter(() => pc.iceGatheringState === "complete")));
 }

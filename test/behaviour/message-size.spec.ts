@@ -1,0 +1,103 @@
+// send() of a message over the connection's sctp.maxMessageSize: refused with
+// ERR_FRAME_TOO_LARGE before anything reaches the channel, and the connection stays up
+// (on @roamhq/wrtc, sending it closes the channel silently).
+import { expect } from "chai";
+import { firstValueFrom, take, toArray } from "rxjs";
+import { PeerError, type Peer } from "../../src/index.js";
+import { linkPeers } from "../../src/index.js";
+import { wrtc } from "#test-runtime";
+import { connectedPair, makePeer } from "../support/peers.js";
+
+function limitOf(peer: Peer): number {
+  const limit = peer.connection.sctp?.maxMessageSize;
+  expect(limit, "sctp.maxMessageSize").to.be.a("number");
+  return limit as number;
+}
+
+function expectTooLarge(send: () => void, bytes: number, limit: number): void {
+  let thrown: unknown;
+  try {
+    send();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).to.be.instanceOf(PeerError);
+  const error = thrown as PeerError;
+  expect(error.code).to.equal("ERR_FRAME_TOO_LARGE");
+  expect(error.message).to.contain(String(bytes)).and.contain(String(limit)).and.contain("chunk()");
+}
+
+describe("message size", () => {
+  it("throws ERR_FRAME_TOO_LARGE for one byte over the limit, and a normal message still arrives", async () => {
+    const { a, b } = await connectedPair();
+    const limit = limitOf(a);
+    const errors: PeerError[] = [];
+    a.error$.subscribe((error) => errors.push(error));
+    expectTooLarge(() => a.send(new Uint8Array(limit + 1)), limit + 1, limit);
+    const arrived = firstValueFrom(b.data$.pipe(take(2), toArray()));
+    a.send("still connected");
+    // Exactly the limit is allowed.
+    a.send(new Uint8Array(limit));
+    const [text, bytes] = await arrived;
+    expect(text).to.equal("still connected");
+    expect((bytes as ArrayBuffer).byteLength).to.equal(limit);
+    expect(a.ready && b.ready).to.equal(true);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("measures strings in UTF-8 bytes, ArrayBuffers and Blobs by their size, before reading a Blob", async () => {
+    const { a, b } = await connectedPair();
+    const limit = limitOf(a);
+    // Each "é" is 2 bytes in UTF-8: fewer characters than the limit, more bytes.
+    const accents = "é".repeat(Math.ceil((limit + 1) / 2));
+    expectTooLarge(() => a.send(accents), accents.length * 2, limit);
+    expectTooLarge(() => a.send(new ArrayBuffer(limit + 1)), limit + 1, limit);
+    expectTooLarge(() => a.send(new DataView(new ArrayBuffer(limit + 8), 4, limit + 1)), limit + 1, limit);
+    expectTooLarge(() => a.send(new Blob([new Uint8Array(limit + 1)])), limit + 1, limit);
+    // A string whose characters are 1 byte each, exactly at the limit, goes through.
+    const arrived = firstValueFrom(b.data$);
+    a.send("x".repeat(limit));
+    expect(((await arrived) as string).length).to.equal(limit);
+  });
+
+  it("keeps a Blob sent before a refused message in order with what follows", async () => {
+    const { a, b } = await connectedPair();
+    const limit = limitOf(a);
+    const arrived = firstValueFrom(b.data$.pipe(take(2), toArray()));
+    a.send(new Blob(["blob first"]));
+    expectTooLarge(() => a.send(new Uint8Array(limit + 1)), limit + 1, limit);
+    a.send("then text");
+    const [first, second] = await arrived;
+    expect(new TextDecoder().decode(first as ArrayBuffer)).to.equal("blob first");
+    expect(second).to.equal("then text");
+  });
+
+  it("reads the limit from the connection once, not on every send", async () => {
+    // A real connection, seen through a Proxy that counts reads of `sctp` (an own,
+    // non-configurable accessor on @roamhq/wrtc's connections, so it cannot be redefined).
+    let reads = 0;
+    const Base: typeof RTCPeerConnection = wrtc?.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    class CountingConnection extends Base {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        // Native methods and accessors need the real connection as `this`.
+        return new Proxy(this, {
+          get(target, key) {
+            if (key === "sctp") reads++;
+            const value: unknown = Reflect.get(target, key, target);
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+          set: (target, key, value) => Reflect.set(target, key, value, target),
+        });
+      }
+    }
+    const a = makePeer({ initiator: true, wrtc: { ...wrtc, RTCPeerConnection: CountingConnection } });
+    const b = makePeer();
+    linkPeers(a, b);
+    await firstValueFrom(a.connect$);
+    const arrived = firstValueFrom(b.data$.pipe(take(20), toArray()));
+    for (let i = 0; i < 20; i++) a.send(String(i));
+    await arrived;
+    expect(reads).to.equal(1);
+  });
+});
