@@ -9,56 +9,73 @@ import type { PeerError } from "./errors.js";
 import { holdUntilTaken } from "./held-subject.js";
 import type { PeerMessage, PeerTrackEvent, SignalData } from "./types.js";
 
+/**
+ * Every event of a Peer as its Observable, named after the event plus `$`. With
+ * {@link PEER_EVENTS} it is the one list of the events: the Peer's Observables, the
+ * facade and the listener types all come from the two. A new event is one line here
+ * and one there.
+ */
+export interface PeerEventStreams {
+  /** Local signals to carry to the remote peer. Signals made while nobody listens are held until a subscriber takes them. */
+  readonly signal$: Observable<SignalData>;
+  /** Emits once, when the data channel opens. */
+  readonly connect$: Observable<void>;
+  /** Each message from the remote peer: text as string, binary as ArrayBuffer. */
+  readonly data$: Observable<PeerMessage>;
+  /** Emits once when the peer closes; every Observable of the peer completes right after. */
+  readonly close$: Observable<void>;
+  /** Errors, each a PeerError with a code. Never ends the other streams. */
+  readonly error$: Observable<PeerError>;
+  /** A remote stream got its first track. */
+  readonly stream$: Observable<MediaStream>;
+  /** A remote stream lost its last track. */
+  readonly removestream$: Observable<MediaStream>;
+  /** A remote track arrived, with its stream. */
+  readonly track$: Observable<PeerTrackEvent>;
+  /** A remote track was removed, with the stream it was in. */
+  readonly removetrack$: Observable<PeerTrackEvent>;
+}
+
+/** What each event's Observable emits, by event name. */
+export type PeerEmissions = { [S in keyof PeerEventStreams as S extends `${infer E}$` ? E : never]: PeerEventStreams[S] extends Observable<infer T> ? T : never };
+
+/** The name of a Peer event: `"signal"`, `"data"`, ... */
+export type PeerEventName = keyof PeerEmissions;
+
 // How a listener receives what an event's Observable emits (as @rtco/peer: track
 // listeners get (track, stream), those of void events no argument).
 const value = <T>(emitted: T): [T] => [emitted];
 const nothing = (_: void): [] => [];
 const trackAndStream = ({ track, stream }: PeerTrackEvent): [track: MediaStreamTrack, stream: MediaStream] => [track, stream];
 
-/**
- * Every event of a Peer, once: its name, what its Observable (`name$`) emits, and the
- * arguments its listeners get. The Peer's Observables, the facade and their types all
- * come from this list: a new event is one line here.
- */
+/** Each event, in order, with how its listeners get what it emits. */
 export const PEER_EVENTS = {
-  /** Local signals to carry to the remote peer. Signals made while nobody listens are held until a subscriber takes them. */
-  signal: value<SignalData>,
-  /** Emits once, when the data channel opens. */
+  signal: value,
   connect: nothing,
-  /** Each message from the remote peer: text as string, binary as ArrayBuffer. */
-  data: value<PeerMessage>,
-  /** Emits once when the peer closes; every Observable of the peer completes right after. */
+  data: value,
   close: nothing,
-  /** Errors, each a PeerError with a code. Never ends the other streams. */
-  error: value<PeerError>,
-  /** A remote stream got its first track. */
-  stream: value<MediaStream>,
-  /** A remote stream lost its last track. */
-  removestream: value<MediaStream>,
-  /** A remote track arrived, with its stream. */
+  error: value,
+  stream: value,
+  removestream: value,
   track: trackAndStream,
-  /** A remote track was removed, with the stream it was in. */
   removetrack: trackAndStream,
-};
+} satisfies { [E in PeerEventName]: (emitted: PeerEmissions[E]) => unknown[] };
 
 type EventList = typeof PEER_EVENTS;
 
-/** The name of a Peer event: `"signal"`, `"data"`, ... */
-export type PeerEventName = keyof EventList;
+// A listener of a plain event gets what it emits; the others, what their entry makes of it.
+type ListenerArgs = { [E in PeerEventName]: EventList[E] extends typeof value ? [PeerEmissions[E]] : ReturnType<EventList[E]> };
 
-/** What each event's Observable emits. */
-export type PeerEmissions = { [E in PeerEventName]: Parameters<EventList[E]>[0] };
-
-type ListenerArgs = { [E in PeerEventName]: ReturnType<EventList[E]> };
-
-/** The Peer's events and their listeners' arguments, as @rtco/peer defines them. */
+/**
+ * The Peer's events and their listeners' arguments, as @rtco/peer defines them: a
+ * listener gets what the event's Observable emits (`data`: the message, `error`: the
+ * PeerError, ...), except `track` / `removetrack` listeners, which get `(track, stream)`,
+ * and `connect` / `close` listeners, which get no argument.
+ */
 export type PeerEvents = { [E in PeerEventName]: (...args: ListenerArgs[E]) => void };
 
 /** One Observable per event, keyed by event name: what a facade listens to. */
 export type PeerEventSources = { readonly [E in PeerEventName]: Observable<PeerEmissions[E]> };
-
-/** The same Observables as a Peer exposes them, each named after its event plus `$`: `signal$`, `data$`, ... */
-export type PeerEventStreams = { readonly [E in PeerEventName as `${E}$`]: Observable<PeerEmissions[E]> };
 
 // The list, typed per event, so `toArgs[event]` of a generic event keeps its own types.
 const toArgs: { [E in PeerEventName]: (emitted: PeerEmissions[E]) => ListenerArgs[E] } = PEER_EVENTS;
@@ -97,8 +114,14 @@ interface Registration<E extends PeerEventName> {
   done?: boolean;
 }
 
+// The event streams (`signal$`, `data$`, ...), one per event of the list: the constructor
+// defines each from the sources it is given, so their types and values come from one list.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface PeerEventEmitter extends PeerEventStreams {}
+
 /**
- * eventemitter3's listener methods over a Peer's Observables, handed over as {@link PeerEventSources}.
+ * A Peer's event streams (`signal$`, `data$`, ...) and eventemitter3's listener methods over
+ * them, both from the Observables handed over as {@link PeerEventSources}.
  *
  * @example
  * ```ts
@@ -107,6 +130,7 @@ interface Registration<E extends PeerEventName> {
  * peer.off("data"); // removes every data listener
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class PeerEventEmitter {
   // Every listener of every event, in the order they were added.
   #registrations: Registration<PeerEventName>[] = [];
@@ -114,6 +138,7 @@ export class PeerEventEmitter {
 
   constructor(sources: PeerEventSources) {
     this.#sources = sources;
+    for (const name of PEER_EVENT_NAMES) Object.defineProperty(this, `${name}$`, { value: sources[name], enumerable: true });
   }
 
   /** Calls `listener` on every `event`. */

@@ -12,5 +12,5 @@ export { PeerError, type PeerErrorCode } from "./errors.js";
 export { linkPeers } from "./link-peers.js";
 export type { PeerOptions, WebRTCImplementation } from "./options.js";
 export type { LogLevel } from "./logger.js";
-export type { PeerEvents, PeerEventName } from "./facade.js";
+export type { PeerEvents, PeerEventName, PeerEmissions, PeerEventStreams } from "./facade.js";
 export type { PeerData, PeerMessage, SignalData, SimplePeerSignalData, PeerTrackEvent } from "./types.js";

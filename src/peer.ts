@@ -6,7 +6,7 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "rxjs";
 import { DataChannelLink, HANDSHAKE_PROTOCOL, type ChannelState } from "./data-channel.js";
 import { PeerError, toPeerError } from "./errors.js";
-import { PEER_EVENT_NAMES, PeerEventEmitter, peerEvents, type PeerEventStreams, type PeerEventSubjects } from "./facade.js";
+import { PeerEventEmitter, peerEvents, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
 import { LocalMedia, RemoteMedia } from "./media.js";
@@ -14,11 +14,6 @@ import { Negotiation } from "./negotiation.js";
 import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./options.js";
 import { parseSignal } from "./signal-format.js";
 import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
-
-// The event streams (`signal$`, `data$`, ...), one per event of the list in facade.ts;
-// the constructor defines each, from that same list.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Peer extends PeerEventStreams {}
 
 /**
  * A WebRTC peer whose every event is a hot Observable.
@@ -34,7 +29,6 @@ export interface Peer extends PeerEventStreams {}
  * alice.connect$.subscribe(() => alice.send("hello"));
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Peer extends PeerEventEmitter {
   /** Whether this peer created the data channel and made the first offer. */
   readonly initiator: boolean;
@@ -76,7 +70,6 @@ export class Peer extends PeerEventEmitter {
     const { emit, sources } = peerEvents();
     super(sources);
     this.#emit = emit;
-    for (const name of PEER_EVENT_NAMES) Object.defineProperty(this, `${name}$`, { value: sources[name], enumerable: true });
     this.#options = resolveOptions(options);
     this.initiator = this.#options.initiator;
     this.#log = createLogger(this.#options.debug);

@@ -35,6 +35,15 @@ const SDP_TYPES: ReadonlySet<string> = new Set(["offer", "answer", "pranswer", "
 // whose SCTP m-line has another type, e.g. "m=foo 9 UDP/DTLS/SCTP webrtc-datachannel".
 const MEDIA_TYPES: ReadonlySet<string> = new Set(["audio", "video", "application"]);
 
+// RFC 8839's candidate-attribute, with node-datachannel's "a=" prefix: foundation,
+// component, transport, priority, address (IPv4, IPv6 or a name such as mDNS's
+// "<uuid>.local"), port, "typ" type, optional raddr / rport, then name-value extension
+// pairs ("generation 0", "tcptype passive", ...; a value of one or more visible
+// characters). ABNF literals are case-insensitive. Checked here so a malformed candidate
+// is refused at once, not held until a remote description arrives and failing then.
+const CANDIDATE_LINE =
+  /^(a=)?candidate:[a-z\d+/]{1,32} \d{1,3} [!#-'*+.\d^-~A-Z-]+ \d{1,10} [\da-z.:-]+ \d{1,5} typ [!#-'*+.\d^-~A-Z-]+( raddr [\da-z.:-]+)?( rport \d{1,5})?( [!#-'*+.\d^-~A-Z-]+ [!-~]+)*$/i;
+
 type Result = ParsedSignal | PeerError;
 
 const invalid = (message: string): PeerError => new PeerError("ERR_SIGNAL_INVALID", message);
@@ -127,8 +136,8 @@ function parseCandidate(value: unknown, where: string): Result {
   const candidate = ownField(record, "candidate");
   if (typeof candidate !== "string") return invalid(`${where}.candidate must be a string, got ${describe(candidate)}`);
   if (candidate.length > 4096) return invalid(`${where}.candidate is ${candidate.length} characters, over the limit of 4096`);
-  if (candidate !== "" && !/^(a=)?candidate:/.test(candidate)) {
-    return invalid(`${where}.candidate is not an ICE candidate line: ${preview(candidate)}`);
+  if (candidate !== "" && !CANDIDATE_LINE.test(candidate)) {
+    return invalid(`${where}.candidate is not an ICE candidate line (RFC 8839): ${preview(candidate)}`);
   }
   const sdpMid = ownField(record, "sdpMid");
   if (sdpMid !== undefined && sdpMid !== null && typeof sdpMid !== "string") return invalid(`${where}.sdpMid must be a string or null, got ${describe(sdpMid)}`);

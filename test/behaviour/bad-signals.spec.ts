@@ -4,7 +4,8 @@ import { expect } from "chai";
 import { firstValueFrom } from "rxjs";
 import { PeerError, linkPeers, type Peer, type PeerErrorCode } from "../../src/index.js";
 import { MAX_TRANSCEIVERS } from "../../src/negotiation.js";
-import { connected, makePeer } from "../support/peers.js";
+import { parseSignal } from "../../src/signal-format.js";
+import { connected, gathered, makePeer } from "../support/peers.js";
 
 async function errorFor(peer: Peer, input: unknown): Promise<PeerError> {
   const error = firstValueFrom(peer.error$);
@@ -79,6 +80,32 @@ describe("bad signals", () => {
     await b.signal(early as never);
     expect(errors).to.deep.equal([]);
     await stillConnects(a, b);
+  });
+
+  it("refuses a malformed candidate at once, before any remote description, as ERR_SIGNAL_INVALID", async () => {
+    const b = makePeer();
+    const errors: PeerError[] = [];
+    b.error$.subscribe((error) => errors.push(error));
+    for (const candidate of ["candidate:garbage", "candidate:1 1 udp 1 127.0.0.1 9 typ", "a=candidate:1 x udp 1 127.0.0.1 9 typ host"]) {
+      // Reported by the time signal() resolves: not held until a description comes.
+      await b.signal({ type: "candidate", data: { candidate, sdpMid: "0" } });
+      expect(errors.map((error) => error.code)).to.deep.equal(["ERR_SIGNAL_INVALID"]);
+      expect(errors[0]?.message).to.match(/not an ICE candidate line/);
+      errors.length = 0;
+    }
+    expect(b.connection.remoteDescription).to.equal(null);
+  });
+
+  it("accepts every candidate this runtime gathers (mDNS names, IPv6, TCP, extension attributes)", async () => {
+    const a = makePeer({ initiator: true });
+    await gathered(a);
+    const candidates: string[] = [];
+    a.signal$.subscribe((signal) => signal.type === "candidate" && candidates.push(signal.data.candidate ?? "")).unsubscribe();
+    expect(candidates.length).to.be.greaterThan(0);
+    for (const candidate of candidates) {
+      const parsed = parseSignal({ type: "candidate", data: { candidate, sdpMid: "0" } });
+      expect(parsed instanceof PeerError ? parsed.message : parsed.kind).to.equal("candidate");
+    }
   });
 
   it("refuses transceiver requests past the limit, as ERR_SIGNAL_INVALID, and still connects", async () => {
