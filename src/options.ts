@@ -5,11 +5,14 @@
 import { PeerError } from "./errors.js";
 import type { LogLevel } from "./logger.js";
 
-/** A WebRTC implementation: the browser's globals, or a module such as `@roamhq/wrtc` on Node. */
+/**
+ * A WebRTC implementation: the browser's globals, or a module such as `@roamhq/wrtc` on Node.
+ * The Peer reads only these two: descriptions and candidates go to the connection as plain
+ * objects, so a module's other classes (`RTCSessionDescription`, ...) are never needed.
+ */
 export interface WebRTCImplementation {
   RTCPeerConnection: typeof RTCPeerConnection;
-  RTCSessionDescription?: typeof RTCSessionDescription;
-  RTCIceCandidate?: typeof RTCIceCandidate;
+  /** Makes a stream for a remote track sent without one; without it such a track is ignored. */
   MediaStream?: typeof MediaStream;
 }
 

@@ -62,12 +62,24 @@ describe("destroy", () => {
   });
 
   it("can be destroyed before it ever connected, and ignores later signals", async () => {
-    const a = makePeer({ initiator: true });
-    const errors = firstValueFrom(a.error$.pipe(toArray()));
-    a.destroy();
-    await a.signal({ type: "sdp", data: { type: "answer", sdp: "v=0\r\n" } });
-    expect(await errors).to.deep.equal([]);
+    // error$ has completed by now, so what signal() does is seen in the log (debug 2: errors and warnings).
+    const a = makePeer({ initiator: true, debug: 2 });
+    const logged: string[] = [];
+    const { error, warn } = console;
+    console.error = (...args: unknown[]) => void logged.push(`error ${args.join(" ")}`);
+    console.warn = (...args: unknown[]) => void logged.push(`warn ${args.join(" ")}`);
+    try {
+      a.destroy();
+      for (const signal of [{ type: "sdp", data: { type: "answer", sdp: "v=0\r\n" } }, "not json", 42]) {
+        expect(await a.signal(signal as never)).to.equal(undefined);
+      }
+    } finally {
+      console.error = error;
+      console.warn = warn;
+    }
+    expect(logged).to.deep.equal(Array(3).fill("warn [rxpeer] signal() after destroy: ignored"));
     expect(a.destroyed).to.equal(true);
+    expect(a.connection.signalingState).to.equal("closed");
   });
 
   it("completes observables subscribed after destroy at once, replaying nothing", async () => {

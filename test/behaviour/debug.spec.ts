@@ -7,16 +7,34 @@ import { makePeer } from "../support/peers.js";
 type Method = "error" | "warn" | "info" | "debug";
 const methods: Method[] = ["error", "warn", "info", "debug"];
 
-function capture(run: () => void): Record<Method, unknown[][]> {
+/** Replaces the console methods by recorders until `restore()`. */
+function intercept(): { calls: Record<Method, unknown[][]>; restore(): void } {
   const calls: Record<Method, unknown[][]> = { error: [], warn: [], info: [], debug: [] };
   const originals = methods.map((method) => console[method]);
   methods.forEach((method) => {
     console[method] = (...args: unknown[]) => void calls[method].push(args);
   });
+  return { calls, restore: () => methods.forEach((method, i) => (console[method] = originals[i]!)) };
+}
+
+/** What `run` printed to each console method. */
+function capture(run: () => void): Record<Method, unknown[][]> {
+  const { calls, restore } = intercept();
   try {
     run();
   } finally {
-    methods.forEach((method, i) => (console[method] = originals[i]!));
+    restore();
+  }
+  return calls;
+}
+
+/** What `run` printed to each console method while it ran (it may await). */
+async function captureWhile(run: () => Promise<void>): Promise<Record<Method, unknown[][]>> {
+  const { calls, restore } = intercept();
+  try {
+    await run();
+  } finally {
+    restore();
   }
   return calls;
 }
@@ -58,15 +76,23 @@ describe("debug levels", () => {
     expect(String(calls.error[0]![1])).to.match(/ERR_SIGNAL_INVALID: signal string is not valid JSON/);
   });
 
-  it("defaults to level 1 and prints info lines of a real peer at level 3", () => {
+  it("defaults to level 1: an error prints, a warning and info lines do not", async () => {
+    const calls = await captureWhile(async () => {
+      const peer = makePeer({ initiator: true, debug: undefined });
+      await peer.signal("not json"); // an error
+      peer.destroy(); // info lines
+      await peer.signal("not json"); // a warning: signal() after destroy
+    });
+    expect(calls.error.length, "errors printed").to.equal(1);
+    expect(calls.warn, "warnings printed").to.deep.equal([]);
+    expect(calls.info, "info printed").to.deep.equal([]);
+  });
+
+  it("prints info lines of a real peer at level 3", () => {
     const calls = capture(() => {
       makePeer({ debug: 3, initiator: true });
     });
     expect(calls.info.some((args) => args[0] === "[rxpeer]" && /peer created \(initiator\)/.test(String(args[1])))).to.equal(true);
-    const quiet = capture(() => {
-      makePeer({ initiator: true, debug: undefined });
-    });
-    expect(quiet.info).to.deep.equal([]);
   });
 
   it("throws ERR_WEBRTC_SUPPORT when the implementation has no RTCPeerConnection", () => {
