@@ -11,7 +11,7 @@ import type { PeerMessage, PeerTrackEvent, SignalData } from "./types.js";
 
 /**
  * Every event of a Peer as its Observable, named after the event plus `$`. With
- * {@link PEER_EVENTS} it is the one list of the events: the Peer's Observables, the
+ * `PEER_EVENTS` (src/facade.ts) it is the one list of the events: the Peer's Observables, the
  * facade and the listener types all come from the two. A new event is one line here
  * and one there.
  */
