@@ -14,7 +14,8 @@ export type PeerErrorCode =
   | "ERR_PEER_CLOSED"
   | "ERR_FRAME_INVALID"
   | "ERR_FRAME_TOO_LARGE"
-  | "ERR_MEDIA";
+  | "ERR_MEDIA"
+  | "ERR_INVALID_ARGUMENT";
 
 /**
  * An error raised by rxpeer: `code` says what kind, `message` says what was wrong,

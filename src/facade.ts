@@ -5,7 +5,7 @@
  * subscription; nothing is ever emitted through here, only subscribed.
  */
 import { Observable, Subject, type Subscription } from "rxjs";
-import type { PeerError } from "./errors.js";
+import { PeerError, describe } from "./errors.js";
 import { holdUntilTaken } from "./held-subject.js";
 import type { PeerMessage, PeerTrackEvent, SignalData } from "./types.js";
 
@@ -196,7 +196,7 @@ export class PeerEventEmitter {
   }
 
   #register<E extends PeerEventName>(event: E, listener: PeerEvents[E], context: unknown, once: boolean): this {
-    if (typeof listener !== "function") throw new TypeError(`listener for "${String(event)}" must be a function`);
+    if (typeof listener !== "function") throw new PeerError("ERR_INVALID_ARGUMENT", `a listener of "${String(event)}" must be a function, got ${describe(listener)}`);
     const registration: Registration<E> = { event, listener, context, once };
     this.#registrations.push(registration);
     // An event name of no Observable (eventemitter3 takes any) keeps its listener, never called.

@@ -6,7 +6,7 @@
  * Nothing here signals or negotiates: negotiation.ts does, and calls
  * {@link RemoteMedia.detectRemovals} after each completed exchange.
  */
-import { PeerError, toPeerError } from "./errors.js";
+import { PeerError, describe, toPeerError } from "./errors.js";
 import type { PeerEventSubjects } from "./facade.js";
 import type { Logger } from "./logger.js";
 
@@ -35,6 +35,8 @@ export class LocalMedia {
   /** Sends `track` as part of `stream`. Throws `ERR_MEDIA` if it is already sent, `ERR_PEER_CLOSED` after close. */
   addTrack(track: MediaStreamTrack, stream: MediaStream): void {
     this.#assertOpen("add a track");
+    expectMedia("addTrack", "MediaStreamTrack", track);
+    expectMedia("addTrack", "MediaStream", stream);
     this.#assertNotSent(track);
     this.#sent.set(track, { sender: this.#callPc("addTrack", () => this.pc.addTrack(track, stream)), stream });
   }
@@ -42,6 +44,7 @@ export class LocalMedia {
   /** Stops sending `track`. Throws `ERR_MEDIA` if it was never added; after close there is nothing to stop. */
   removeTrack(track: MediaStreamTrack): void {
     if (this.#isClosed()) return;
+    expectMedia("removeTrack", "MediaStreamTrack", track);
     const entry = this.#sent.get(track);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added, or already removed`);
     this.#callPc("removeTrack", () => {
@@ -57,6 +60,7 @@ export class LocalMedia {
   /** Sends every track of `stream`; if any of them is already sent, throws and adds none. */
   addStream(stream: MediaStream): void {
     this.#assertOpen("add a stream");
+    expectMedia("addStream", "MediaStream", stream);
     const tracks = stream.getTracks();
     for (const track of tracks) this.#assertNotSent(track);
     for (const track of tracks) this.addTrack(track, stream);
@@ -65,6 +69,7 @@ export class LocalMedia {
   /** Stops sending every track that was added with `stream`. Throws `ERR_MEDIA` if there is none. */
   removeStream(stream: MediaStream): void {
     if (this.#isClosed()) return;
+    expectMedia("removeStream", "MediaStream", stream);
     const tracks = [...this.#sent].filter(([, entry]) => entry.stream === stream).map(([track]) => track);
     if (tracks.length === 0) throw new PeerError("ERR_MEDIA", `cannot remove stream ${stream.id}: none of its tracks is being sent`);
     for (const track of tracks) this.removeTrack(track);
@@ -77,6 +82,8 @@ export class LocalMedia {
    */
   async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
     this.#assertOpen("replace a track");
+    expectMedia("replaceTrack", "MediaStreamTrack", oldTrack);
+    if (newTrack !== null) expectMedia("replaceTrack", "MediaStreamTrack", newTrack);
     const entry = this.#sent.get(oldTrack);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot replace track ${trackLabel(oldTrack)}: it is not being sent`);
     if (oldTrack === newTrack) return;
@@ -211,6 +218,15 @@ export class RemoteMedia {
 function isReceiving(transceiver: RTCRtpTransceiver | undefined): boolean {
   const direction = transceiver?.currentDirection;
   return direction == null || direction === "sendrecv" || direction === "recvonly";
+}
+
+// Duck-typed: each runtime has MediaStream and MediaStreamTrack classes of its own. A wrong
+// argument is refused before anything changes, as the misuse of a right one is.
+function expectMedia(method: string, expected: "MediaStreamTrack" | "MediaStream", value: unknown): void {
+  const probe = value as { getTracks?: unknown; kind?: unknown } | null | undefined;
+  if (expected === "MediaStream" ? typeof probe?.getTracks !== "function" : typeof probe?.kind !== "string") {
+    throw new PeerError("ERR_MEDIA", `${method}() takes a ${expected}, got ${describe(value)}`);
+  }
 }
 
 function trackLabel(track: MediaStreamTrack): string {

@@ -2,7 +2,7 @@
  * Peer options: their defaults, and finding a WebRTC implementation
  * (the injected `wrtc`, else the runtime's globals).
  */
-import { PeerError } from "./errors.js";
+import { PeerError, describe } from "./errors.js";
 import type { LogLevel } from "./logger.js";
 
 /**
@@ -47,9 +47,25 @@ export interface ResolvedOptions extends PeerOptions {
   wrtc: WebRTCImplementation;
 }
 
+// What each option must be (`typeof`, never null): a wrong type is a mistake to report at
+// once, not a value to guess at (`channelConfig: 5` would otherwise be silently dropped).
+const OPTION_TYPES: Partial<Record<keyof PeerOptions, string>> = {
+  debug: "number",
+  initiator: "boolean",
+  config: "object",
+  channelName: "string",
+  channelConfig: "object",
+  trickle: "boolean",
+  iceCompleteTimeout: "number",
+  sdpTransform: "function",
+  offerOptions: "object",
+  answerOptions: "object",
+};
+
 /**
- * Applies defaults and finds a WebRTC implementation.
- * Throws `PeerError` `ERR_WEBRTC_SUPPORT` when there is none.
+ * Checks the options, applies defaults and finds a WebRTC implementation. Throws
+ * `PeerError` `ERR_INVALID_ARGUMENT` for an option of the wrong type, and
+ * `ERR_WEBRTC_SUPPORT` when there is no implementation.
  *
  * @example
  * ```ts
@@ -57,6 +73,11 @@ export interface ResolvedOptions extends PeerOptions {
  * ```
  */
 export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOptions {
+  if (options === null || typeof options !== "object") throw new PeerError("ERR_INVALID_ARGUMENT", `options must be an object, got ${describe(options)}`);
+  for (const [name, type] of Object.entries(OPTION_TYPES)) {
+    const value: unknown = options[name as keyof PeerOptions];
+    if (value !== undefined && (value === null || typeof value !== type)) throw new PeerError("ERR_INVALID_ARGUMENT", `option ${name} must be of type ${type}, got ${describe(value)}`);
+  }
   // Without an injected implementation the runtime's globals are one (a browser's, or a polyfill's).
   const wrtc = options.wrtc ?? (globalThis as Partial<WebRTCImplementation>);
   if (typeof wrtc?.RTCPeerConnection !== "function") {
