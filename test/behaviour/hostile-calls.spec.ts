@@ -201,6 +201,22 @@ describe("hostile calls", () => {
       expect(await echoes).to.deep.equal(Array.from({ length: 20 }, (_, i) => `echo ${i}`));
     });
 
+    it("a Blob that cannot be read: ERR_DATA_CHANNEL on error$, and what was sent after it still arrives", async () => {
+      const { a, b } = await connectedPair();
+      class UnreadableBlob extends Blob {
+        override arrayBuffer(): Promise<ArrayBuffer> {
+          return Promise.reject(new Error("the file is gone"));
+        }
+      }
+      const error = firstValueFrom(a.error$);
+      const arrived = firstValueFrom(b.data$.pipe(take(2), toArray()));
+      a.send("before");
+      a.send(new UnreadableBlob(["lost"]));
+      a.send("after");
+      expect((await error).code).to.equal("ERR_DATA_CHANNEL");
+      expect(await arrived).to.deep.equal(["before", "after"]);
+    });
+
     it("destroy() inside data$, then send() in the same handler: ERR_NOT_CONNECTED, and both sides close once", async () => {
       const { a, b } = await connectedPair();
       const outcomes: string[] = [];
