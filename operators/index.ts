@@ -14,3 +14,7 @@ export { serialize } from "./serialize.js";
 export { deserialize } from "./deserialize.js";
 export { toSimplePeerSignal } from "./toSimplePeerSignal.js";
 export { connectSignaling, type ConnectSignalingOptions, type SignalingChannel, type SignalingPeer } from "./connectSignaling.js";
+export { sendFile, DEFAULT_PIECE_SIZE, MAX_PIECE_SIZE, type SendFileOptions, type TransferProgress } from "./sendFile.js";
+export { receiveFiles, DEFAULT_WINDOW, DEFAULT_MAX_CONCURRENT, type IncomingFile, type ReceiveFilesOptions } from "./receiveFiles.js";
+export { isTransferFrame } from "./isTransferFrame.js";
+export type { FileSource } from "./transfer-source.js";

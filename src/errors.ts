@@ -15,7 +15,9 @@ export type PeerErrorCode =
   | "ERR_FRAME_INVALID"
   | "ERR_FRAME_TOO_LARGE"
   | "ERR_MEDIA"
-  | "ERR_INVALID_ARGUMENT";
+  | "ERR_INVALID_ARGUMENT"
+  | "ERR_TRANSFER_CANCELLED"
+  | "ERR_TRANSFER_REFUSED";
 
 /**
  * An error raised by rxpeer: `code` says what kind, `message` says what was wrong,

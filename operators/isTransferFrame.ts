@@ -1,0 +1,39 @@
+/**
+ * The `isTransferFrame()` predicate: how a `data$` message is told to be part of a file
+ * transfer (`sendFile` / `receiveFiles`) rather than an ordinary message or a `chunk()` frame.
+ * The magic is specified in docs/wire-format.md ("File transfers").
+ */
+
+/** First three bytes of every transfer frame: "RXF". A `chunk()` frame has its version (1) where this has "F". */
+export const TRANSFER_MAGIC = [0x52, 0x58, 0x46] as const;
+
+/**
+ * Whether a `data$` message is a file-transfer frame: binary, starting with the bytes "RXF".
+ *
+ * <span class="informal">Filter these out of `data$` if your code reads every binary
+ * message and shares its peer with `sendFile` / `receiveFiles`.</span>
+ *
+ * Transfer frames travel on the peer's one data channel, beside your own messages, so
+ * `data$` shows them. Strings are never transfer frames; `chunk()` frames start with "RX"
+ * and their version byte (1), so neither they nor text can be mistaken for one.
+ *
+ * @example
+ * ```ts
+ * import { filter } from "rxjs";
+ * import { isTransferFrame } from "rxpeer/operators";
+ *
+ * peer.data$.pipe(filter((message) => !isTransferFrame(message))).subscribe((message) => {
+ *   console.log("an ordinary message", message);
+ * });
+ * ```
+ *
+ * @param message A `data$` message (or any value).
+ * @return True for binary (an ArrayBuffer or a view) starting with the transfer magic.
+ */
+export function isTransferFrame(message: unknown): message is ArrayBuffer | ArrayBufferView {
+  let bytes: Uint8Array;
+  if (ArrayBuffer.isView(message)) bytes = new Uint8Array(message.buffer, message.byteOffset, Math.min(message.byteLength, 3));
+  else if (message instanceof ArrayBuffer) bytes = new Uint8Array(message, 0, Math.min(message.byteLength, 3));
+  else return false;
+  return bytes.length === 3 && bytes[0] === TRANSFER_MAGIC[0] && bytes[1] === TRANSFER_MAGIC[1] && bytes[2] === TRANSFER_MAGIC[2];
+}
