@@ -148,8 +148,9 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     };
     const fail = (err: unknown): void => {
       if (subscriber.closed) return;
-      if (err instanceof PeerError && err.code === "ERR_PEER_CLOSED") settled = true;
-      subscriber.error(err);
+      const error = closing(peer, err) ? new PeerError("ERR_PEER_CLOSED", `peer closed while sending "${offer.name}": ${(err as Error).message}`, err) : err;
+      if (error instanceof PeerError && error.code === "ERR_PEER_CLOSED") settled = true;
+      subscriber.error(error);
     };
     /** Resolves once `ready()` holds; every event that might make it hold calls `wake`. */
     const until = (ready: () => boolean): Promise<void> =>
@@ -165,9 +166,11 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     const pump = async (): Promise<void> => {
       try {
         for (;;) {
-          await until(() => subscriber.closed || (sent < granted && handed === pushed));
+          // All declared bytes sent: the receiver grants no more, so look for the source's end without credit.
+          const complete = sent === size;
+          await until(() => subscriber.closed || ((complete || sent < granted) && handed === pushed));
           if (subscriber.closed) return;
-          const room = granted - sent;
+          const room = Math.max(1, granted - sent);
           const piece = await reader.read(Math.min(pieceSize, room), room);
           if (subscriber.closed) return;
           if (piece === undefined) break;
@@ -240,6 +243,15 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     );
     if (!subscriber.closed) push(encodeOffer(id, offer));
   });
+}
+
+/**
+ * Whether `err` is a send that failed because the channel is closing: the remote closed it
+ * and `close$` has not fired yet. That is the peer closing first, not a channel fault.
+ */
+function closing(peer: TransferPeer, err: unknown): boolean {
+  const state = (peer.channel as { readyState?: string } | undefined)?.readyState;
+  return err instanceof PeerError && err.code === "ERR_DATA_CHANNEL" && state !== undefined && state !== "open";
 }
 
 /** A random 32-bit id no other transfer to this peer is using now. */

@@ -1,0 +1,99 @@
+// Flow control of file transfers, measured in bytes rather than time: a slow consumer holds
+// the sender's reads within one window of it; many transfers run at once both ways; a chat
+// message sent during a transfer is not queued behind the file; code reading data$ sees
+// only what it can tell apart.
+import { expect } from "chai";
+import { filter, firstValueFrom, lastValueFrom, take, toArray } from "rxjs";
+import { runtimeName } from "#test-runtime";
+import { receiveFiles, sendFile, isTransferFrame, type IncomingFile } from "../../operators/index.js";
+import { connectedPair } from "../support/peers.js";
+import { patternBytes, sameBytes, sha256 } from "../support/bytes.js";
+import { countedChunks, readAll, sourceProbe } from "../support/transfer.js";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe(`file transfer flow control (${runtimeName})`, () => {
+  it("a slow consumer keeps the sender's reads within one window (plus one source chunk) of what it has read", async () => {
+    const { a, b } = await connectedPair();
+    const window = 64 * KiB;
+    const chunkSize = 4 * KiB;
+    const total = 1 * MiB;
+    const source = sourceProbe();
+    const data = patternBytes(total, 7);
+    const incoming = firstValueFrom(receiveFiles(b, { window }));
+    const sending = lastValueFrom(sendFile(a, countedChunks(data, chunkSize, source), { pieceSize: 8 * KiB }));
+    const reader = (await incoming).stream.getReader();
+    let consumed = 0;
+    let worstLead = 0;
+    const received: Uint8Array[] = [];
+    for (;;) {
+      // Give the sender every chance to run ahead before each read.
+      await sleep(2);
+      worstLead = Math.max(worstLead, source.read - consumed);
+      const { done, value } = await reader.read();
+      if (done) break;
+      consumed += value.byteLength;
+      received.push(value);
+    }
+    await sending;
+    expect(consumed).to.equal(total);
+    expect(sameBytes(new Uint8Array(await new Blob(received).arrayBuffer()), data)).to.equal(true);
+    expect(worstLead, "source bytes read ahead of the consumer").to.be.at.most(window + chunkSize);
+    // And the window is used: the sender does run ahead of a slow consumer.
+    expect(worstLead).to.be.above(window / 2);
+  });
+
+  it("runs many transfers at once in both directions, each intact", async () => {
+    const { a, b } = await connectedPair();
+    const count = 6;
+    const sizes = Array.from({ length: count }, (_, i) => 100 * KiB * (i + 1) + i);
+    const fromA = sizes.map((size, i) => patternBytes(size, 100 + i));
+    const fromB = sizes.map((size, i) => patternBytes(size + 7, 200 + i));
+    const collect = async (files: IncomingFile[]): Promise<Map<string, string>> =>
+      new Map(await Promise.all(files.map(async (file) => [file.name, await sha256(await readAll(file.stream))] as [string, string])));
+    const atB = firstValueFrom(receiveFiles(b).pipe(take(count), toArray()));
+    const atA = firstValueFrom(receiveFiles(a).pipe(take(count), toArray()));
+    const sent = Promise.all([
+      ...fromA.map((bytes, i) => lastValueFrom(sendFile(a, new Blob([bytes]), { name: `a${i}`, pieceSize: 16 * KiB }))),
+      ...fromB.map((bytes, i) => lastValueFrom(sendFile(b, countedChunks(bytes, 10_000, sourceProbe()), { name: `b${i}` }))),
+    ]);
+    const [gotAtB, gotAtA] = await Promise.all([atB.then(collect), atA.then(collect)]);
+    await sent;
+    for (const [i, bytes] of fromA.entries()) expect(gotAtB.get(`a${i}`), `a${i}`).to.equal(await sha256(bytes));
+    for (const [i, bytes] of fromB.entries()) expect(gotAtA.get(`b${i}`), `b${i}`).to.equal(await sha256(bytes));
+  });
+
+  it("a chat message sent during a transfer arrives long before the file is through, and data$ users can tell transfer frames apart", async () => {
+    const { a, b } = await connectedPair();
+    const total = (runtimeName === "node" ? 32 : 8) * MiB;
+    let consumed = 0;
+    let consumedAtChat = -1;
+    let sentAtChat = -1;
+    const others: unknown[] = [];
+    b.data$.pipe(filter((message) => !isTransferFrame(message))).subscribe((message) => {
+      others.push(message);
+      if (message === "hi during the file") consumedAtChat = consumed;
+    });
+    const incoming = firstValueFrom(receiveFiles(b));
+    const sending = sendFile(a, new Blob([patternBytes(total, 8)])).subscribe((progress) => {
+      if (sentAtChat < 0 && progress.bytes >= total / 4) {
+        sentAtChat = progress.bytes;
+        a.send("hi during the file");
+      }
+    });
+    const reader = (await incoming).stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      consumed += value.byteLength;
+    }
+    sending.unsubscribe();
+    expect(others).to.deep.equal(["hi during the file"]);
+    expect(sentAtChat).to.be.at.least(total / 4);
+    // Behind it were at most the channel's queue and what had arrived unread: a few MiB, not the rest of the file.
+    expect(consumedAtChat, "bytes read by the receiver when the chat arrived").to.be.at.most(sentAtChat + 2 * MiB);
+    expect(consumedAtChat).to.be.below(total / 2);
+  });
+});
