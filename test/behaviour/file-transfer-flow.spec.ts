@@ -39,7 +39,7 @@ describe(`file transfer flow control (${runtimeName})`, () => {
     }
     await sending;
     expect(consumed).to.equal(total);
-    expect(sameBytes(new Uint8Array(await new Blob(received).arrayBuffer()), data)).to.equal(true);
+    expect(sameBytes(new Uint8Array(await new Blob(received as Uint8Array<ArrayBuffer>[]).arrayBuffer()), data)).to.equal(true);
     expect(worstLead, "source bytes read ahead of the consumer").to.be.at.most(window + chunkSize);
     // And the window is used: the sender does run ahead of a slow consumer.
     expect(worstLead).to.be.above(window / 2);

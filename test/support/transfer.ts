@@ -74,12 +74,12 @@ export function irregularStream(bytes: Uint8Array, maxChunk: number, probe: Sour
 }
 
 /** The next transfer frame of `type` that `peer` receives (decoded). */
-export function nextFrame<T extends TransferFrame["type"]>(peer: Peer, type: T): Promise<Extract<TransferFrame, { type: T }>> {
+export function nextFrame<T extends TransferFrame["type"]>(peer: Peer, type: T): Promise<TransferFrame & { type: T }> {
   return firstValueFrom(
     peer.data$.pipe(
       filter(isTransferFrame),
       map((message) => decodeTransferFrame(new Uint8Array(message as ArrayBuffer))),
-      filter((frame): frame is Extract<TransferFrame, { type: T }> => frame.type === type),
+      filter((frame): frame is TransferFrame & { type: T } => frame.type === type),
     ),
   );
 }
