@@ -5,9 +5,27 @@ import type { Peer } from "../../src/index.js";
 import { isTransferFrame } from "../../operators/index.js";
 import { decodeTransferFrame, type TransferFrame } from "../../operators/transfer-frame.js";
 
-/** All of a stream's bytes, concatenated. */
+/**
+ * All of a stream's bytes, concatenated; rejects with the stream's own error (read with a
+ * reader: Chromium's `new Response(stream)` turns a stream error into "Failed to fetch").
+ */
 export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const reader = stream.getReader();
+  const pieces: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    pieces.push(value);
+    total += value.byteLength;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, at);
+    at += piece.byteLength;
+  }
+  return bytes;
 }
 
 /** Counts what a source gave and whether it was released (its `finally` ran, or it was cancelled). */
