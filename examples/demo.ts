@@ -4,12 +4,16 @@
  * and bob, on @roamhq/wrtc) join one of its rooms through `connectSignaling` (a WebSocket
  * that reconnects with `retryBackoff`), chat, and then alice sends bob a 64 MiB file of
  * random bytes with `chunk()` + `sendTo()`, which bob reassembles with `dechunk()`.
- * It prints the throughput and whether the SHA-256 of what arrived matches, and exits 0
- * only if everything worked.
+ * It prints the throughput and whether the SHA-256 of what arrived matches. Then this
+ * process sends a generated 1 GiB file with `sendFile` to a receiving process it forks
+ * (examples/file-transfer/receiver.ts, `receiveFiles` there), with a progress bar, and
+ * prints each process's peak memory growth and the SHA-256 check. It exits 0 only if
+ * everything worked.
  *
- * RXPEER_DEMO_MIB sets the file size in MiB (default 64).
+ * RXPEER_DEMO_MIB sets the chunk() file size in MiB (default 64); RXPEER_DEMO_FILE_MIB the
+ * sendFile one (default 1024).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomFillSync } from "node:crypto";
 import wrtc from "@roamhq/wrtc";
 import { filter, firstValueFrom, lastValueFrom, of, tap } from "rxjs";
 import { WebSocket } from "ws";
@@ -18,15 +22,39 @@ import { chunk, connectSignaling, dechunk, sendTo } from "../operators/index.js"
 import { startSignalingServer } from "./signaling-server/server.js";
 import { roomChannel } from "./signaling-server/client.js";
 import { ProgressBar, formatMiB } from "./progress-bar.js";
+import { sendToChildProcess } from "./file-transfer/send-to-child.js";
 
 const MiB = 1024 * 1024;
-const TIMEOUT_MS = 120_000;
 
-function fileSize(): number {
-  const text = process.env.RXPEER_DEMO_MIB ?? "64";
+function sizeFrom(variable: string, fallback: string, largest: number): number {
+  const text = process.env[variable] ?? fallback;
   const mib = Number(text);
-  if (!(mib > 0 && mib <= 1024)) throw new Error(`RXPEER_DEMO_MIB must be a number of MiB from 0 to 1024, got "${text}"`);
+  if (!(mib > 0 && mib <= largest)) throw new Error(`${variable} must be a number of MiB from 0 to ${largest}, got "${text}"`);
   return Math.round(mib * MiB);
+}
+const fileSize = (): number => sizeFrom("RXPEER_DEMO_MIB", "64", 1024);
+const streamedSize = (): number => sizeFrom("RXPEER_DEMO_FILE_MIB", "1024", 16 * 1024);
+// Two minutes, and one more second for every 2 MiB sendFile moves (a slow, loaded machine).
+const TIMEOUT_MS = 120_000 + (streamedSize() / (2 * MiB)) * 1000;
+
+/** `size` random bytes, made 64 KiB at a time as they are read: a file that is never whole in memory. */
+async function* generatedFile(size: number): AsyncGenerator<Uint8Array> {
+  for (let made = 0; made < size; made += 64 * 1024) yield randomFillSync(Buffer.alloc(Math.min(64 * 1024, size - made)));
+}
+
+/** Sends a generated file of `size` bytes to a receiving process with sendFile; true if it arrived intact. */
+async function sendGeneratedFile(size: number): Promise<boolean> {
+  console.log(`\nthis process sends a generated ${formatMiB(size)} MiB file to a receiving process (sendFile; receiveFiles there, reading as it arrives)`);
+  const bar = new ProgressBar(size);
+  const result = await sendToChildProcess(generatedFile(size), { name: "generated.bin", size, onProgress: ({ bytes }) => bar.update(bytes) });
+  bar.done();
+  const match = result.receiver.bytes === size && result.receiver.sha256 === result.sender.sha256;
+  console.log(`the receiver got "${result.receiver.name}": ${formatMiB(result.receiver.bytes)} MiB in ${result.seconds.toFixed(2)} s: ${formatMiB(result.receiver.bytes / result.seconds)} MiB/s`);
+  console.log(`peak memory growth: sender ${result.sender.peakGrowthMiB.toFixed(1)} MiB, receiver ${result.receiver.peakGrowthMiB.toFixed(1)} MiB (for a ${formatMiB(size)} MiB file)`);
+  console.log(`SHA-256 sent     ${result.sender.sha256}`);
+  console.log(`SHA-256 received ${result.receiver.sha256}`);
+  console.log(`SHA-256 match: ${match ? "yes" : "NO"}`);
+  return match;
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -35,6 +63,7 @@ function sha256(bytes: Uint8Array): string {
 
 async function main(): Promise<boolean> {
   const size = fileSize();
+  const streamed = streamedSize();
   const server = await startSignalingServer(); // 127.0.0.1, a free port
   const room = `demo-${process.pid}`;
   console.log(`signaling server on ${server.url}, room "${room}"`);
@@ -114,8 +143,9 @@ async function main(): Promise<boolean> {
     alice.destroy();
     await bobSawClose;
     console.log("alice left; bob saw the channel close.");
+    const streamedMatch = await sendGeneratedFile(streamed);
     if (failures.length > 0) console.error(`errors:\n  ${failures.join("\n  ")}`);
-    return match && failures.length === 0;
+    return match && streamedMatch && failures.length === 0;
   } finally {
     alice.destroy();
     bob.destroy();

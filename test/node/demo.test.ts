@@ -16,7 +16,7 @@ function runDemo(env: Record<string, string>): Promise<{ code: number | null; ou
 
 describe("npm run demo", () => {
   it("connects two peers through the signaling server, chats, sends a file and reports a matching SHA-256", async () => {
-    const { code, output } = await runDemo({ RXPEER_DEMO_MIB: "8" });
+    const { code, output } = await runDemo({ RXPEER_DEMO_MIB: "8", RXPEER_DEMO_FILE_MIB: "16" });
     expect(output).toMatch(/signaling server on ws:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/alice and bob connected in \d+ ms/);
     expect(output).toContain("alice > hello bob");
@@ -28,6 +28,11 @@ describe("npm run demo", () => {
     expect(sent).toBeDefined();
     expect(received).toBe(sent);
     expect(output).toContain("SHA-256 match: yes");
+    // Then sendFile to another process: progress, both sides' memory, a second matching hash.
+    expect(output).toMatch(/\[#+\]\s+16\.0 \/ 16\.0 MiB/);
+    expect(output).toMatch(/the receiver got "generated\.bin": 16\.0 MiB/);
+    expect(output).toMatch(/peak memory growth: sender [\d.]+ MiB, receiver [\d.]+ MiB/);
+    expect(output.match(/SHA-256 match: yes/g)?.length).toBe(2);
     expect(code).toBe(0);
   }, 60_000);
 
