@@ -1,5 +1,5 @@
 /**
- * The contenders on Node: every library on @roamhq/wrtc, and the memory figure. @rtco/peer looks for RTCPeerConnection as a global and calls
+ * The contenders on Node: every library on @roamhq/wrtc, and the memory and files figures. @rtco/peer looks for RTCPeerConnection as a global and calls
  * `setLocalDescription()` without a description, which @roamhq/wrtc refuses, so a shimmed
  * RTCPeerConnection is installed as the global here (and only in bench processes).
  */
@@ -11,6 +11,7 @@ import { rtcoContender, rtcoPeerConnection } from "./contenders/rtco.js";
 import { rxpeerContender } from "./contenders/rxpeer.js";
 import { simplePeerContender } from "./contenders/simple-peer.js";
 import { measureMemory } from "./memory.js";
+import { measureFiles } from "./files.js";
 import type { Runtime } from "./tasks.js";
 import type { WebRTC } from "./transport.js";
 
@@ -29,5 +30,6 @@ export function nodeRuntime(): Runtime {
       rtco: rtcoContender(RtcoPeer),
     },
     memory: (mode, bytes) => measureMemory(mode, bytes, NODE_WATERMARKS),
+    files: (mode, bytes) => measureFiles(mode, bytes, NODE_WATERMARKS),
   };
 }

@@ -130,6 +130,22 @@ function memorySection(r: RuntimeResults): string {
   return `**${RUNTIME_TITLE[r.runtime]}**, ${r.params.memoryBytes / MiB} MiB per run, ${runsNote(runs)}:\n\n${table(["series", "peak RSS growth, MiB", "MiB/s", "arrived"], rows)}\n`;
 }
 
+function filesSection(r: RuntimeResults): string {
+  const runs = r.runs.files;
+  if (!runs) return "";
+  const rows = SERIES.files.map(({ id }) => [
+    labelOf("files", id),
+    range(spread(metricOf(runs, id, "rate")), 1),
+    id === "raw" ? "1" : ratio(ratioOf(runs, id, "raw", "rate")),
+    range(spread(metricOf(runs, id, "senderGrowth")), 1),
+    id === "rxpeer-paced" ? "(same process)" : range(spread(metricOf(runs, id, "receiverGrowth")), 1),
+    id === "rxpeer-paced" ? `${range(spread(metricOf(runs, id, "lead")), 2)} MiB` : "",
+    delivered(runs, id),
+  ]);
+  const paced = Math.min(r.params.filesBytes, 64 * MiB) / MiB;
+  return `**${RUNTIME_TITLE[r.runtime]}**, ${r.params.filesBytes / MiB} MiB per run (${paced} MiB for the paced series), ${runsNote(runs)}:\n\n${table(["series", "MiB/s", "vs raw", "sender peak RSS growth, MiB", "receiver peak RSS growth, MiB", "source read ahead of the consumer", "SHA-256 equal"], rows)}\n`;
+}
+
 function sizeSection(sizes: SizeRow[]): string {
   const rows = sizes.map((s) => [s.label, `${(s.minified / 1024).toFixed(1)} KiB`, `**${(s.gzip / 1024).toFixed(2)} KiB** (${s.gzip} B)`, s.note]);
   rows.push(["PeerJS", "-", "-", "not installed in this project, so not measured (ENVIRONMENT.md saw 31.5 KB min+gz elsewhere)"]);
@@ -160,9 +176,12 @@ function targets(results: BenchResults): TargetRow[] {
     { target: "ping-pong median latency <= 1.1 x raw", values: {} },
     { target: "connect <= 1.05 x raw", values: {} },
     { target: "memory: 256 MiB through chunk() + sendTo() grows RSS <= 32 MiB (streamed source)", values: {} },
+    { target: "files: sendFile() between two processes grows each one's RSS <= 48 MiB", values: {} },
+    { target: "files: sendFile() throughput >= 0.9 x the raw 64 KiB loop", values: {} },
+    { target: "files: a consumer at 10 MiB/s keeps the source within one window (4 MiB) + one source chunk (64 KiB)", values: {} },
   ];
   for (const r of results.runtimes) {
-    const { bulk, small, pingpong, connect, memory } = r.runs;
+    const { bulk, small, pingpong, connect, memory, files } = r.runs;
     const set = (index: number, value: { text: string; met: boolean | undefined }): void => {
       const row = rows[index];
       if (row) row.values[r.runtime] = value;
@@ -184,6 +203,13 @@ function targets(results: BenchResults): TargetRow[] {
     if (memory) {
       const growth = spread(metricOf(memory, "rxpeer-stream", "growth"));
       set(8, { text: `${range(growth, 1)} MiB`, met: growth.n === 0 ? undefined : growth.max <= 32 });
+    }
+    if (files) {
+      const growth = spread([...metricOf(files, "rxpeer-sendFile", "senderGrowth"), ...metricOf(files, "rxpeer-sendFile", "receiverGrowth")]);
+      set(9, { text: `${range(growth, 1)} MiB`, met: growth.n === 0 ? undefined : growth.max <= 48 });
+      set(10, judged(ratioOf(files, "rxpeer-sendFile", "raw", "rate"), (v) => v >= 0.9));
+      const lead = spread(metricOf(files, "rxpeer-paced", "lead"));
+      set(11, { text: `${range(lead, 2)} MiB`, met: lead.n === 0 ? undefined : lead.max <= 4 + 1 / 16 });
     }
   }
   return rows;
@@ -277,7 +303,11 @@ export function renderReport(results: BenchResults, notes: string): string {
       "Peak resident memory above the level just before sending (sampled every 5 ms, and the kernel's peak RSS when it rose during the run); the receiver only counts bytes, so the figure is the sending side's. Each run in a fresh process.\n",
       ...perRuntime(memorySection),
     ]),
-    section("5. Size", ["esbuild, browser platform, minified ES module, rxjs external, gzip -9.\n", sizeSection(results.sizes)]),
+    section("5. Files (Node)", [
+      "A file between two Node processes, from a Node Readable of fresh 64 KiB buffers of random bytes to a Node Writable that hashes it; SHA-256 compared at both ends. Peak resident memory above the level once connected, per process (sampled every 10 ms, and the kernel's peak RSS when it rose). The raw loop has no flow control past the channel: its receiver writes what arrives. The paced series runs both peers in one process, so its memory column is that process's.\n",
+      ...perRuntime(filesSection),
+    ]),
+    section("6. Size", ["esbuild, browser platform, minified ES module, rxjs external, gzip -9.\n", sizeSection(results.sizes)]),
     NOTES_MARKER,
     notes,
   ].join("\n");

@@ -3,7 +3,7 @@
  * bench/node-worker.ts) and in headless Chromium (bench/browser.ts), the contenders
  * alternating run by run, then bundle sizes; writes docs/benchmarks.md, .svg and .json.
  *
- *   npm run bench                        the default profile (about 10 minutes)
+ *   npm run bench                        the default profile (about 12 minutes)
  *   npm run bench -- --profile=full      the issue's sizes everywhere, 5 runs each (about 25 minutes)
  *   npm run bench -- --only=node --figures=bulk,small --out=/tmp/bench
  *   npm run bench -- --report-only       re-render docs/benchmarks.md from docs/benchmarks.json
@@ -47,6 +47,7 @@ const ISSUE_PARAMS: Params = {
   pingSize: KiB,
   connectPairs: 20,
   memoryBytes: 256 * MiB,
+  filesBytes: 1024 * MiB,
 };
 
 /**
@@ -57,31 +58,31 @@ const ISSUE_PARAMS: Params = {
 export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
   default: {
     profile: "default",
-    node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 3, pingpong: 5, connect: 5, memory: 2 } },
+    node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 3, pingpong: 5, connect: 5, memory: 2, files: 2 } },
     chromium: { params: { ...ISSUE_PARAMS, smallCount: 20_000 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 5 } },
     size: true,
   },
   full: {
     profile: "full",
-    node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5, memory: 3 } },
+    node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5, memory: 3, files: 3 } },
     chromium: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 } },
     size: true,
   },
   smoke: {
     profile: "smoke",
     node: {
-      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 2 * MiB },
-      runs: { bulk: 1, small: 1, pingpong: 1, connect: 1, memory: 1 },
+      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 2 * MiB, filesBytes: 2 * MiB },
+      runs: { bulk: 1, small: 1, pingpong: 1, connect: 1, memory: 1, files: 1 },
     },
     chromium: {
-      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0 },
+      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0 },
       runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 },
     },
     size: true,
   },
 };
 
-const FIGURES: Figure[] = ["bulk", "small", "pingpong", "connect", "memory"];
+const FIGURES: Figure[] = ["bulk", "small", "pingpong", "connect", "memory", "files"];
 
 function rotate<T>(items: readonly T[], by: number): T[] {
   const k = items.length ? by % items.length : 0;
@@ -97,8 +98,8 @@ export function schedule(plan: RuntimePlan): Task[][] {
     for (const figure of FIGURES) {
       if (run >= (plan.runs[figure] ?? 0)) continue;
       const series = rotate(SERIES[figure].map((s) => s.id), run);
-      // Memory is measured in a fresh process per series; the others share one per run.
-      if (figure === "memory") for (const id of series) tasks.push({ figure, series: [id], params: plan.params });
+      // Memory and files are measured in a fresh process per series; the others share one per run.
+      if (figure === "memory" || figure === "files") for (const id of series) tasks.push({ figure, series: [id], params: plan.params });
       else tasks.push({ figure, series, params: plan.params });
     }
     runs.push(tasks);
@@ -139,7 +140,14 @@ function describe(samples: Sample[], figure: Figure): string {
     .map((s) => {
       if (s.error) return `${s.series} ERROR ${s.error}`;
       const m = s.metrics;
-      const value = figure === "pingpong" ? `${m.median?.toFixed(3)}/${m.p99?.toFixed(3)} ms` : figure === "memory" ? `+${m.growth?.toFixed(1)} MiB` : (m.rate ?? m.ms ?? 0).toFixed(1);
+      const value =
+        figure === "pingpong"
+          ? `${m.median?.toFixed(3)}/${m.p99?.toFixed(3)} ms`
+          : figure === "memory"
+            ? `+${m.growth?.toFixed(1)} MiB`
+            : figure === "files"
+              ? `${m.rate?.toFixed(1)} MiB/s, +${m.senderGrowth?.toFixed(1)}/+${m.receiverGrowth?.toFixed(1)} MiB${m.lead === undefined ? "" : `, lead ${m.lead.toFixed(2)} MiB`}`
+              : (m.rate ?? m.ms ?? 0).toFixed(1);
       return `${s.series} ${value}${s.intact ? "" : " (not intact)"}`;
     })
     .join(", ");
@@ -185,7 +193,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     try {
       const results = emptyRuntime("chromium", browser.version, config.chromium.params);
       runtimes.push(results);
-      const runs = schedule({ ...config.chromium, runs: { ...config.chromium.runs, memory: 0 } });
+      const runs = schedule({ ...config.chromium, runs: { ...config.chromium.runs, memory: 0, files: 0 } });
       for (const [run, tasks] of runs.entries()) {
         for (const task of tasks) {
           const samples = await browser.run(task);

@@ -59,4 +59,5 @@ export const PRIMARY: Record<Figure, { metric: string; higherIsBetter: boolean; 
   pingpong: { metric: "median", higherIsBetter: false, unit: "ms" },
   connect: { metric: "ms", higherIsBetter: false, unit: "ms" },
   memory: { metric: "growth", higherIsBetter: false, unit: "MiB" },
+  files: { metric: "rate", higherIsBetter: true, unit: "MiB/s" },
 };

@@ -6,6 +6,7 @@
 import type { RxpeerPair } from "./contenders/rxpeer.js";
 import { nextTask, type Contender, type ContenderName, type Pair } from "./transport.js";
 import type { MemoryMode, MemoryResult } from "./memory.js";
+import type { FilesMode, FilesResult } from "./files.js";
 import {
   OneWayTransfer,
   PingPong,
@@ -19,7 +20,7 @@ import {
   type TransferResult,
 } from "./workloads.js";
 
-export type Figure = "bulk" | "small" | "pingpong" | "connect" | "memory";
+export type Figure = "bulk" | "small" | "pingpong" | "connect" | "memory" | "files";
 
 export interface Params {
   /** Bulk: bytes sent one way, and the size of each message of the message-by-message series. */
@@ -31,6 +32,8 @@ export interface Params {
   pingSize: number;
   connectPairs: number;
   memoryBytes: number;
+  /** Files: bytes of the file sent between two processes (the paced series sends at most 64 MiB). */
+  filesBytes: number;
 }
 
 export interface SeriesDef {
@@ -74,6 +77,11 @@ export const SERIES: Record<Figure, SeriesDef[]> = {
     { id: "rxpeer-stream", contender: "rxpeer", label: "rxpeer chunk() + sendTo(), source read 1 MiB at a time on demand" },
     { id: "rxpeer-message", contender: "rxpeer", label: "rxpeer chunk() + sendTo(), one 256 MiB message" },
   ],
+  files: [
+    { id: "raw", contender: "raw", label: "raw channel.send() loop of 64 KiB, receiver writes as it arrives (no flow control)" },
+    { id: "rxpeer-sendFile", contender: "rxpeer", label: "rxpeer sendFile() -> receiveFiles() -> Writable" },
+    { id: "rxpeer-paced", contender: "rxpeer", label: "rxpeer sendFile(), consumer reading at 10 MiB/s (one process)" },
+  ],
 };
 
 export interface Task {
@@ -91,10 +99,11 @@ export interface Sample {
   error?: string;
 }
 
-/** Whatever a runtime offers: its contenders, and (Node) the memory figure. */
+/** Whatever a runtime offers: its contenders, and (Node) the memory and files figures. */
 export interface Runtime {
   contenders: Record<ContenderName, Contender>;
   memory?: (mode: MemoryMode, bytes: number) => Promise<MemoryResult>;
+  files?: (mode: FilesMode, bytes: number) => Promise<FilesResult>;
 }
 
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -133,7 +142,7 @@ export async function runTask(task: Task, runtime: Runtime): Promise<Sample[]> {
   if (together.length) samples.push(...(await measureInterleaved(task, together, contenderOf, data, failed)));
   for (const id of task.series.filter((id) => !together.includes(id))) {
     try {
-      samples.push({ series: id, ...(await measure(task.figure, id, contenderOf(id), params, data, runtime.memory)) });
+      samples.push({ series: id, ...(await measure(task.figure, id, contenderOf(id), params, data, runtime)) });
     } catch (err) {
       samples.push(failed(id, err));
     }
@@ -231,11 +240,18 @@ function prepare(task: Task): Prepared {
   return {};
 }
 
-async function measure(figure: Figure, id: string, contender: Contender, params: Params, data: Prepared, memory: Runtime["memory"]): Promise<Omit<Sample, "series">> {
+async function measure(figure: Figure, id: string, contender: Contender, params: Params, data: Prepared, runtime: Runtime): Promise<Omit<Sample, "series">> {
   if (figure === "memory") {
-    if (!memory) throw new Error("memory is measured on Node only");
-    const result = await memory(id as MemoryMode, params.memoryBytes);
+    if (!runtime.memory) throw new Error("memory is measured on Node only");
+    const result = await runtime.memory(id as MemoryMode, params.memoryBytes);
     return { metrics: { growth: result.growthMiB, rate: result.mibPerSecond }, intact: result.intact };
+  }
+  if (figure === "files") {
+    if (!runtime.files) throw new Error("files are measured on Node only");
+    const result = await runtime.files(id as FilesMode, params.filesBytes);
+    const metrics: Record<string, number> = { senderGrowth: result.senderGrowthMiB, receiverGrowth: result.receiverGrowthMiB, rate: result.mibPerSecond };
+    if (result.leadMiB !== undefined) metrics.lead = result.leadMiB;
+    return { metrics, intact: result.intact };
   }
   const pair = await withConnectTimeout(contender.connect());
   try {

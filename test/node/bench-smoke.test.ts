@@ -19,7 +19,7 @@ describe("bench harness, smoke profile", () => {
 
       expect(results.runtimes.map((r) => r.runtime)).toEqual(["node", "chromium"]);
       for (const runtime of results.runtimes) {
-        const figures = runtime.runtime === "node" ? (["bulk", "small", "pingpong", "connect", "memory"] as const) : (["bulk", "small", "pingpong", "connect"] as const);
+        const figures = runtime.runtime === "node" ? (["bulk", "small", "pingpong", "connect", "memory", "files"] as const) : (["bulk", "small", "pingpong", "connect"] as const);
         for (const figure of figures) {
           const samples = runtime.runs[figure]?.flat() ?? [];
           expect(samples.map((s) => s.series).sort(), `${runtime.runtime} ${figure}`).toEqual(SERIES[figure].map((s) => s.id).sort());
