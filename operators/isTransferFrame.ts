@@ -20,8 +20,11 @@ export const TRANSFER_MAGIC = [0x52, 0x58, 0x46] as const;
  * @example
  * ```ts
  * import { filter } from "rxjs";
+ * import Peer from "rxpeer";
  * import { isTransferFrame } from "rxpeer/operators";
  *
+ * console.log(isTransferFrame("RXF"), isTransferFrame(new Uint8Array([0x52, 0x58, 0x46, 1, 5]))); // false true
+ * const peer = new Peer(); // on Node: new Peer({ wrtc })
  * peer.data$.pipe(filter((message) => !isTransferFrame(message))).subscribe((message) => {
  *   console.log("an ordinary message", message);
  * });

@@ -85,6 +85,12 @@ describe("operator doc examples run as written", () => {
     expect(printed).toEqual(["{ type: 'move', x: 3 }", "[ 1, 2 ]"]);
   });
   it("toSimplePeerSignal", () => run("toSimplePeerSignal.ts", ["offer"]));
+  it("sendFile", async () => {
+    const printed = await run("sendFile.ts", ["bob got hello.txt: hello, bob", "bob has every byte"]);
+    expect(printed.filter((line) => line.endsWith(" bytes"))).toEqual(["0 of 10 bytes", "10 of 10 bytes"]);
+  });
+  it("receiveFiles", () => run("receiveFiles.ts", ["data.bin (application/octet-stream): 1048576 bytes"]));
+  it("isTransferFrame", () => run("isTransferFrame.ts", ["false true"]));
   // connectSignaling's example needs a signaling server and a page URL; the same wiring is
   // exercised against a real WebSocket relay in connectSignaling.test.ts.
 });
