@@ -115,7 +115,7 @@ function readUint64(view: DataView, at: number, what: string): number {
 function readText(bytes: Uint8Array, limit: number, what: string): string {
   if (bytes.byteLength > limit) throw new PeerError("ERR_FRAME_TOO_LARGE", `transfer frame: ${what} of ${bytes.byteLength} bytes is over the ${limit} allowed`);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (cause) {
     throw new PeerError("ERR_FRAME_INVALID", `transfer frame: ${what} is not UTF-8`, cause);
   }
