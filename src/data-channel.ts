@@ -3,8 +3,9 @@
  * handlers, normalises what arrives (text stays text, binary becomes an
  * ArrayBuffer on every runtime) and sends any PeerData in order.
  */
-import { EMPTY, Subject, catchError, concatMap, finalize, of, type BehaviorSubject } from "rxjs";
+import { EMPTY, Subject, catchError, concatMap, finalize, of, type BehaviorSubject, type Subscription } from "rxjs";
 import { PeerError, describe, toPeerError } from "./errors.js";
+import { HEARTBEAT, livenessClock } from "./liveness.js";
 import { isBlob, readBlobs } from "./read-blobs.js";
 import type { PeerData, PeerMessage } from "./types.js";
 
@@ -31,6 +32,8 @@ export interface DataChannelHandlers {
   error(error: PeerError): void;
   /** The connection's largest message, read once when the channel opens (a slow native read on @roamhq/wrtc). */
   maxMessageSize(): number;
+  /** An rxpeer remote has sent nothing, not even a heartbeat, for `livenessTimeout` ms. */
+  dead(): void;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface DataChannelHandlers {
  * @example
  * ```ts
  * const state = new BehaviorSubject<ChannelState>("connecting");
- * const link = new DataChannelLink(pc.createDataChannel("chat"), true, state, handlers);
+ * const link = new DataChannelLink(pc.createDataChannel("chat"), true, state, handlers, 5000);
  * link.send("hello"); // once state.value is "open", from handlers.open() on
  * ```
  */
@@ -55,19 +58,27 @@ export class DataChannelLink {
   // Sends waiting behind a Blob being read; while any is queued, later sends queue too, so order is kept.
   readonly #queue = new Subject<PeerData>();
   #queued = 0;
+  // Liveness (with an rxpeer remote only): messages counted each way, read at each beat.
+  readonly #livenessTimeout: number;
+  #received = 0;
+  #sent = 0;
+  #liveness: Subscription | undefined;
 
   /**
    * @param channel the RTCDataChannel to own
    * @param createdHere whether this side created the channel (it then waits for the answerer's marker)
    * @param state the one lifecycle value; this link moves it on, its owner derives `connected$` and `ready` from it
    * @param handlers where events go
+   * @param livenessTimeout ms an rxpeer remote may stay silent before `handlers.dead()` (0: never)
    */
   constructor(
     readonly channel: RTCDataChannel,
     createdHere: boolean,
     state: BehaviorSubject<ChannelState>,
     handlers: DataChannelHandlers,
+    livenessTimeout: number,
   ) {
+    this.#livenessTimeout = livenessTimeout;
     this.#state = state;
     this.#createdHere = createdHere;
     this.#handlers = handlers;
@@ -138,6 +149,7 @@ export class DataChannelLink {
     if (this.#state.value === "closed") return;
     this.#state.next("closed");
     clearTimeout(this.#openTimer);
+    this.#liveness?.unsubscribe();
     this.#queue.complete();
     const { channel } = this;
     channel.onopen = channel.onmessage = channel.onclose = channel.onerror = null;
@@ -152,6 +164,7 @@ export class DataChannelLink {
     try {
       // The overloads of send() differ per type; one call site keeps this path small.
       (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(data);
+      this.#sent++;
     } catch (cause) {
       throw toPeerError("ERR_DATA_CHANNEL", "send failed", cause);
     }
@@ -167,8 +180,10 @@ export class DataChannelLink {
     if (this.#state.value !== "connecting") return;
     this.#state.next("opening");
     if (!this.#createdHere) {
-      if (this.channel.protocol === HANDSHAKE_PROTOCOL) this.#sendNow(READY_MARKER);
+      const rxpeerRemote = this.channel.protocol === HANDSHAKE_PROTOCOL;
+      if (rxpeerRemote) this.#sendNow(READY_MARKER);
       this.#reportOpen();
+      if (rxpeerRemote) this.#watchLiveness();
     } else {
       this.#openTimer = setTimeout(() => this.#reportOpen(), this.#markerDue ? READY_TIMEOUT_MS : 0);
     }
@@ -182,10 +197,33 @@ export class DataChannelLink {
     this.#handlers.open();
   }
 
+  // Only between rxpeer peers (the handshake told each side so): a heartbeat on every idle
+  // beat, and the remote declared dead once it has sent nothing for the timeout. Without it a
+  // killed remote goes unnoticed until ICE's consent check gives up, tens of seconds later.
+  #watchLiveness(): void {
+    let sentBefore = -1;
+    this.#liveness = livenessClock(() => this.#received, this.#livenessTimeout).subscribe((tick) => {
+      if (tick === "dead") return this.#handlers.dead();
+      if (this.#sent === sentBefore && this.isOpen) this.#trySend(HEARTBEAT);
+      sentBefore = this.#sent;
+    });
+  }
+
+  #trySend(data: string): void {
+    try {
+      this.#sendNow(data);
+    } catch {
+      // A channel that cannot take a heartbeat is closing: its close event follows.
+    }
+  }
+
   #onChannelMessage(data: unknown): void {
+    this.#received++;
+    if (data === HEARTBEAT) return;
     if (this.#markerDue && data === READY_MARKER) {
       this.#markerDue = false;
       this.#reportOpen();
+      this.#watchLiveness();
       return;
     }
     if (typeof data === "string" || data instanceof ArrayBuffer) this.#handlers.message(data);

@@ -13,24 +13,32 @@ export const HEARTBEAT = "\u0000rxpeer:beat";
 /** Default `livenessTimeout`: how long a remote may send nothing at all before it is declared dead, in ms. */
 export const DEFAULT_LIVENESS_TIMEOUT_MS = 5000;
 
-/** Beats per timeout: a remote must miss this many of ours in a row to be declared dead. */
-export const BEATS_PER_TIMEOUT = 5;
+/**
+ * How often an idle rxpeer sends a heartbeat, in ms, whatever its own timeout: the same on
+ * every peer, so a remote with a shorter timeout than ours is still fed often enough.
+ */
+export const BEAT_MS = 1000;
+
+/** Shortest `livenessTimeout` (0 aside): two beats, so one late tick never decides. */
+export const MIN_LIVENESS_TIMEOUT_MS = 2 * BEAT_MS;
 
 /** One tick of the liveness clock: send a heartbeat, or give the remote up. */
 export type LivenessTick = "beat" | "dead";
 
 /**
- * A clock of `timeout / BEATS_PER_TIMEOUT` ms: each tick says "beat" (send a heartbeat) while
- * `received()` has moved within the last `BEATS_PER_TIMEOUT` ticks, then "dead" once, and ends.
+ * A clock of one tick per `beat` ms: each tick says "beat" (send a heartbeat if nothing else
+ * went out since the last one) while `received()` has moved within the last `timeout` ms'
+ * worth of ticks, then "dead" once, and ends. A `timeout` of 0 never declares death: the
+ * clock only beats, so a remote that does watch is still fed.
  *
  * Silence is counted in ticks rather than measured in time on purpose: if this process
  * stalls, its clock fires once when it resumes, before the messages that queued up in the
- * meantime are delivered, and one silent tick is far from enough to give up. A remote whose
- * own event loop stalls for less than `timeout - 2 * beat` ms is not declared dead.
+ * meantime are delivered, and one silent tick is never enough to give up. A remote whose
+ * own event loop stalls for less than `timeout - beat` ms is not declared dead.
  *
  * ```
  * received: 1-2-3-3-3-3-3-3        the count of messages received, read at each tick
- * ticks:    b-b-b-b-b-b-b-(d|)     5 ticks in a row with no new message: dead
+ * ticks:    b-b-b-b-b-b-b-(d|)     timeout = 5 beats: 5 ticks in a row with no new message
  * ```
  *
  * @example
@@ -41,21 +49,22 @@ export type LivenessTick = "beat" | "dead";
  *   tick === "beat" ? channel.send(HEARTBEAT) : peer.destroy());
  * ```
  * @param received reads how many messages the remote has sent so far (any message counts)
- * @param timeout ms of silence after which the remote is dead; must be positive
+ * @param timeout ms of silence after which the remote is dead (0: never)
+ * @param beat ms between ticks (default {@link BEAT_MS})
  */
-export function livenessClock(received: () => number, timeout: number): Observable<LivenessTick> {
+export function livenessClock(received: () => number, timeout: number, beat = BEAT_MS): Observable<LivenessTick> {
   return defer(() => {
+    const ticksToDeath = timeout > 0 ? Math.ceil(timeout / beat) : Infinity;
     let last = received();
     let silent = 0;
-    return interval(timeout / BEATS_PER_TIMEOUT).pipe(
+    return interval(beat).pipe(
       map((): LivenessTick => {
         const now = received();
         silent = now === last ? silent + 1 : 0;
         last = now;
-        return silent >= BEATS_PER_TIMEOUT ? "dead" : "beat";
+        return silent >= ticksToDeath ? "dead" : "beat";
       }),
       takeWhile((tick) => tick === "beat", true),
     );
   });
 }
-

@@ -3,6 +3,7 @@
  * (the injected `wrtc`, else the runtime's globals).
  */
 import { PeerError, describe } from "./errors.js";
+import { DEFAULT_LIVENESS_TIMEOUT_MS, MIN_LIVENESS_TIMEOUT_MS } from "./liveness.js";
 import type { LogLevel } from "./logger.js";
 
 /**
@@ -40,6 +41,12 @@ export interface PeerOptions {
   offerOptions: RTCOfferOptions;
   /** Passed to `createAnswer`. Default `{}`. */
   answerOptions: RTCAnswerOptions;
+  /**
+   * With an rxpeer remote: how long it may send nothing at all (rxpeer sends a heartbeat every
+   * second when idle) before it is reported dead, as `ERR_CONNECTION_FAILURE` then `close$`, in
+   * ms. Default 5000; 0 disables the check (heartbeats still go out); otherwise at least 2000.
+   */
+  livenessTimeout: number;
 }
 
 /** Options after defaults are applied, with the WebRTC implementation found. */
@@ -60,6 +67,7 @@ const OPTION_TYPES: Partial<Record<keyof PeerOptions, string>> = {
   sdpTransform: "function",
   offerOptions: "object",
   answerOptions: "object",
+  livenessTimeout: "number",
 };
 
 /**
@@ -98,7 +106,15 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     sdpTransform: options.sdpTransform ?? ((sdp) => sdp),
     offerOptions: options.offerOptions ?? {},
     answerOptions: options.answerOptions ?? {},
+    livenessTimeout: livenessTimeout(options.livenessTimeout),
   };
+}
+
+function livenessTimeout(timeout = DEFAULT_LIVENESS_TIMEOUT_MS): number {
+  if (timeout !== 0 && !(timeout >= MIN_LIVENESS_TIMEOUT_MS && timeout < 2 ** 31)) {
+    throw new PeerError("ERR_INVALID_ARGUMENT", `option livenessTimeout must be 0 or from ${MIN_LIVENESS_TIMEOUT_MS} ms up, got ${timeout}`);
+  }
+  return timeout;
 }
 
 // 64 random bits as 16 hex digits.

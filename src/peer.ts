@@ -285,7 +285,8 @@ export class Peer extends PeerEventEmitter {
       },
       error: (error) => this.#reportError(error),
       maxMessageSize: () => this.#pc.sctp?.maxMessageSize ?? Infinity,
-    });
+      dead: () => this.#close(new PeerError("ERR_CONNECTION_FAILURE", `the remote peer sent nothing for ${this.#options.livenessTimeout} ms (livenessTimeout): it is gone`)),
+    }, this.#options.livenessTimeout);
   }
 
   #onConnectionStateChange(): void {

@@ -1,7 +1,7 @@
 // Faults of a remote peer living in another process: killed with SIGKILL (no SCTP ABORT
 // is ever sent), or closing properly. The local peer must end with close$ within a bound.
 import { describe, expect, it } from "vitest";
-import { VANISHED_REMOTE_CLOSE_BOUND_MS, remoteFault } from "../support/remote-faults.js";
+import { VANISHED_REMOTE_CLOSE_BOUND_MS, remoteFault, stallRemote } from "../support/remote-faults.js";
 
 describe("a remote peer in another process", () => {
   it(
@@ -28,4 +28,21 @@ describe("a remote peer in another process", () => {
     expect(outcome.closeAfterMs).toBeLessThan(5_000);
     expect(outcome.errors).toEqual([]);
   });
+
+  it("whose event loop stalls for 3 s: not declared dead, and the pair talks on", async () => {
+    const outcome = await stallRemote(3_000);
+    expect(outcome).toEqual({ errors: [], closed: false, talkedAfter: true });
+  }, 20_000);
+
+  it("stalled past livenessTimeout: declared dead with ERR_CONNECTION_FAILURE", async () => {
+    const outcome = await stallRemote(3_500, { livenessTimeout: 2_000 });
+    expect(outcome.closed).toBe(true);
+    expect(outcome.errors.map((error) => error.code)).toEqual(["ERR_CONNECTION_FAILURE"]);
+    expect(outcome.errors[0]?.message).toMatch(/sent nothing for 2000 ms \(livenessTimeout\)/);
+  }, 20_000);
+
+  it("with livenessTimeout 0, the same stall is not declared dead", async () => {
+    const outcome = await stallRemote(3_500, { livenessTimeout: 0 });
+    expect(outcome).toEqual({ errors: [], closed: false, talkedAfter: true });
+  }, 20_000);
 });

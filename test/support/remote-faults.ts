@@ -9,8 +9,11 @@ import { spawnRemotePeer, type RemotePeer } from "./remote-peer.js";
 
 const wrtc = wrtcModule as unknown as WebRTCImplementation;
 
-/** Upper bound, in ms, on close$ after the remote process dies; docs/reliability.md explains it. */
-export const VANISHED_REMOTE_CLOSE_BOUND_MS = 40_000;
+/**
+ * Upper bound, in ms, on close$ after the remote process dies: the liveness check between
+ * rxpeer peers (livenessTimeout, 5 s by default, plus up to one beat); docs/reliability.md.
+ */
+export const VANISHED_REMOTE_CLOSE_BOUND_MS = 8_000;
 
 /** What a fault scenario measured. */
 export interface FaultOutcome {
@@ -38,11 +41,11 @@ function resources(): Map<string, number> {
  */
 export async function remoteFault(
   fault: (remote: RemotePeer) => void,
-  options: { localInitiator?: boolean } = {},
+  options: { localInitiator?: boolean; livenessTimeout?: number } = {},
 ): Promise<FaultOutcome> {
   const before = resources();
   const localInitiator = options.localInitiator ?? true;
-  const local = new Peer({ initiator: localInitiator, debug: 0, wrtc });
+  const local = new Peer({ initiator: localInitiator, debug: 0, wrtc, livenessTimeout: options.livenessTimeout });
   const remote = spawnRemotePeer(local, { initiator: !localInitiator });
   try {
     const errors: PeerError[] = [];
@@ -78,4 +81,53 @@ export async function remoteFault(
     local.destroy();
     if (remote.child.exitCode === null && remote.child.signalCode === null) remote.child.kill("SIGKILL");
   }
+}
+
+/** What a stalled remote left behind. */
+export interface StallOutcome {
+  errors: PeerError[];
+  /** Whether the local peer closed during the stall. */
+  closed: boolean;
+  /** Whether a message went each way after the stall (false if the local peer closed). */
+  talkedAfter: boolean;
+}
+
+/**
+ * Connects a local peer to a remote one in a child process, stops the remote's process
+ * (SIGSTOP: its event loop and WebRTC threads freeze) for `stallMs`, resumes it, and
+ * checks whether the pair still talks.
+ */
+export async function stallRemote(stallMs: number, options: { livenessTimeout?: number } = {}): Promise<StallOutcome> {
+  const local = new Peer({ initiator: true, debug: 0, wrtc, livenessTimeout: options.livenessTimeout });
+  const remote = spawnRemotePeer(local);
+  try {
+    const errors: PeerError[] = [];
+    local.error$.subscribe((error) => errors.push(error));
+    await Promise.all([firstValueFrom(local.connect$), remote.connected]);
+    const closed = firstValueFrom(local.close$).then(() => true);
+    remote.child.kill("SIGSTOP");
+    const stalled = new Promise<false>((resolve) => setTimeout(() => resolve(false), stallMs));
+    const closedDuringStall = await Promise.race([closed, stalled]);
+    remote.child.kill("SIGCONT");
+    if (closedDuringStall || local.destroyed) return { errors, closed: true, talkedAfter: false };
+    const echoed = firstValueFrom(local.data$);
+    local.send("ping");
+    remote.command({ send: "pong" });
+    const talkedAfter = (await echoed) === "pong" && (await waitFor(() => remote.received.includes("ping")));
+    return { errors, closed: local.destroyed, talkedAfter };
+  } finally {
+    local.destroy();
+    remote.child.kill("SIGKILL");
+    await remote.exited;
+  }
+}
+
+// The remote reports what it received over IPC, which may trail the pong: wait for it, bounded.
+async function waitFor(condition: () => boolean, boundMs = 5_000): Promise<boolean> {
+  const start = performance.now();
+  while (!condition()) {
+    if (performance.now() - start > boundMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
 }
