@@ -201,7 +201,8 @@ export class DataChannelLink {
   // beat, and the remote declared dead once it has sent nothing for the timeout. Without it a
   // killed remote goes unnoticed until ICE's consent check gives up, tens of seconds later.
   #watchLiveness(): void {
-    let sentBefore = -1;
+    // A beat goes out only if nothing else did since the last tick (or since the watch began).
+    let sentBefore = this.#sent;
     this.#liveness = livenessClock(() => this.#received, this.#livenessTimeout).subscribe((tick) => {
       if (tick === "dead") return this.#handlers.dead();
       if (this.#sent === sentBefore && this.isOpen) this.#trySend(HEARTBEAT);
