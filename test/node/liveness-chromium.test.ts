@@ -1,0 +1,104 @@
+// A Chromium page that goes away: closed, or its renderer crashed. Either way Chromium
+// sends the remote no SCTP or DTLS goodbye (seen here: a closed page's peers just stop),
+// so without the liveness check the Node side would wait for ICE's consent timeout. With
+// it, the rxpeer on Node reports ERR_CONNECTION_FAILURE and closes within the bound.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import type { Browser, Page } from "playwright-core";
+import { firstValueFrom } from "rxjs";
+import { WebSocket } from "ws";
+import wrtc from "@roamhq/wrtc";
+import { Peer, type WebRTCImplementation } from "../../src/index.js";
+import { connectSignaling } from "../../operators/index.js";
+import { startSignalingServer, type SignalingServer } from "../../examples/signaling-server/server.js";
+import { roomChannel } from "../../examples/signaling-server/client.js";
+import { launchChromium } from "../support/chromium.js";
+import { VANISHED_REMOTE_CLOSE_BOUND_MS } from "../support/remote-faults.js";
+
+let signaling: SignalingServer;
+let pageServer: Server;
+let pageUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  const [bundle, server, launched] = await Promise.all([
+    build({
+      entryPoints: [fileURLToPath(new URL("../support/cross-runtime-page.ts", import.meta.url))],
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      write: false,
+      logLevel: "silent",
+    }),
+    startSignalingServer(),
+    launchChromium(),
+  ]);
+  signaling = server;
+  browser = launched;
+  const script = bundle.outputFiles[0]?.text ?? "";
+  pageServer = createServer((request, response) => {
+    if (request.url === "/page.js") response.writeHead(200, { "content-type": "text/javascript" }).end(script);
+    else response.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><title>rxpeer liveness</title><script src="/page.js"></script>');
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", () => resolve()));
+  pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await signaling?.close();
+  await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+});
+
+/** A Node peer connected to a peer in a fresh page; resolves once both are connected. */
+async function connectToPage(): Promise<{ node: Peer; page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  await page.goto(pageUrl);
+  const node = new Peer({ initiator: true, wrtc: wrtc as unknown as WebRTCImplementation, debug: 0 });
+  const errors: string[] = [];
+  node.error$.subscribe((error) => errors.push(error.code));
+  const room = `liveness-${Date.now()}-${Math.random()}`;
+  connectSignaling(node, roomChannel(signaling.url, room, { WebSocketCtor: WebSocket }));
+  await Promise.all([page.evaluate(({ url, room }) => window.crossRuntime.join(url, room), { url: signaling.url, room }), firstValueFrom(node.connect$)]);
+  return { node, page, errors };
+}
+
+describe("a Chromium remote that goes away", () => {
+  it("crashing: the Node peer reports ERR_CONNECTION_FAILURE and closes within the bound", async () => {
+    const { node, page, errors } = await connectToPage();
+    try {
+      const closed = firstValueFrom(node.close$);
+      const session = await page.context().newCDPSession(page);
+      const start = performance.now();
+      // The renderer dies at once; the command itself never answers.
+      void session.send("Page.crash").catch(() => undefined);
+      await closed;
+      const closeAfterMs = performance.now() - start;
+      console.log(`[figure] Chromium page crashed: Node close$ after ${closeAfterMs.toFixed(0)} ms`);
+      expect(closeAfterMs).toBeLessThan(VANISHED_REMOTE_CLOSE_BOUND_MS);
+      expect(errors).toEqual(["ERR_CONNECTION_FAILURE"]);
+    } finally {
+      node.destroy();
+      await page.close().catch(() => undefined);
+    }
+  }, 30_000);
+
+  it("closed: the Node peer reports ERR_CONNECTION_FAILURE and closes within the bound", async () => {
+    const { node, page, errors } = await connectToPage();
+    try {
+      const closed = firstValueFrom(node.close$);
+      const start = performance.now();
+      await page.close();
+      await closed;
+      const closeAfterMs = performance.now() - start;
+      console.log(`[figure] Chromium page closed: Node close$ after ${closeAfterMs.toFixed(0)} ms`);
+      expect(closeAfterMs).toBeLessThan(VANISHED_REMOTE_CLOSE_BOUND_MS);
+      expect(errors).toEqual(["ERR_CONNECTION_FAILURE"]);
+    } finally {
+      node.destroy();
+    }
+  }, 30_000);
+});
