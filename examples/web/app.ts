@@ -3,17 +3,19 @@
  * alice and bob, each in its own pane, meet in a room of the example signaling server and
  * then talk directly: chat, the camera shown on the other side, files with progress.
  *
- * On the data channel, text messages are JSON ({@link ControlMessage}) and binary
- * messages are `chunk()` frames of files. A file is announced by a text message, then
- * its frames follow; files go one after the other, so the n-th file that `dechunk()`
- * reassembles is the n-th one announced.
+ * On the data channel, text messages are chat as JSON ({@link ControlMessage}); files go
+ * with `sendFile` / `receiveFiles` (binary transfer frames beside the chat). A received file
+ * is written to the Origin Private File System as it arrives, never held whole in memory;
+ * either side can cancel a transfer while it runs.
  */
-import { Subject, concatMap, defer, filter, firstValueFrom, map, of, tap, type Observable } from "rxjs";
+import { filter, firstValueFrom, map, type Observable } from "rxjs";
 import { Peer } from "../../src/index.js";
-import { chunk, connectSignaling, dechunk, sendTo } from "../../operators/index.js";
+import { connectSignaling, receiveFiles, sendFile, type IncomingFile } from "../../operators/index.js";
 import { roomChannel } from "../signaling-server/client.js";
 
-type ControlMessage = { type: "chat"; text: string } | { type: "file"; name: string; size: number };
+type ControlMessage = { type: "chat"; text: string };
+/** Files up to this size are read back from disk once written, to show their SHA-256. */
+const HASHED_UP_TO = 64 * 1024 * 1024;
 
 const MiB = 1024 * 1024;
 
@@ -21,7 +23,6 @@ function parseControl(text: string): ControlMessage | undefined {
   try {
     const value = JSON.parse(text) as Partial<Record<string, unknown>>;
     if (value.type === "chat" && typeof value.text === "string") return { type: "chat", text: value.text };
-    if (value.type === "file" && typeof value.name === "string" && typeof value.size === "number") return { type: "file", name: value.name, size: value.size };
   } catch {
     // Not ours: ignored below.
   }
@@ -49,6 +50,7 @@ class PaneView {
   readonly transfer: HTMLElement;
   readonly transferLabel: HTMLElement;
   readonly progress: HTMLProgressElement;
+  readonly cancelButton: HTMLButtonElement;
   readonly received: HTMLElement;
   readonly log: HTMLElement;
   readonly chatForm: HTMLFormElement;
@@ -71,6 +73,7 @@ class PaneView {
     this.transfer = this.find(".transfer");
     this.transferLabel = this.find(".transfer-label");
     this.progress = this.find(".progress");
+    this.cancelButton = this.find(".cancel");
     this.received = this.find(".received");
     this.log = this.find(".log");
     this.chatForm = this.find(".chat");
@@ -100,10 +103,13 @@ class PaneView {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
-  showTransfer(label: string, fraction: number): void {
+  /** Shows a transfer's state; `cancel`, while it runs, is what the Cancel button does. */
+  showTransfer(label: string, fraction: number, cancel?: () => void): void {
     this.transfer.hidden = false;
     this.transferLabel.textContent = label;
     this.progress.value = fraction;
+    this.cancelButton.hidden = cancel === undefined;
+    this.cancelButton.onclick = cancel ? () => cancel() : null;
   }
 
   private find<T extends Element>(selector: string): T {
@@ -197,82 +203,80 @@ function wireCamera(view: PaneView, peer: Peer): void {
 }
 
 function wireFiles(view: PaneView, peer: Peer, other: string): void {
-  // Sending: one file at a time, each announced by a text message right before its frames.
-  const picked = new Subject<File>();
-  picked.pipe(concatMap((file) => sendFile(view, peer, file))).subscribe({
-    error: (error: unknown) => view.addLine("note", "", `sending failed: ${String(error)}`),
-  });
   view.fileInput.addEventListener("change", () => {
-    for (const file of view.fileInput.files ?? []) picked.next(file);
+    for (const file of view.fileInput.files ?? []) sendPicked(view, peer, file);
     view.fileInput.value = "";
   });
-
-  // Receiving: announcements queue up; frames count towards the oldest one until dechunk()
-  // hands over its bytes.
-  const announced: { name: string; size: number; started: number }[] = [];
-  let frameBytes = 0;
-  texts(peer).subscribe((message) => {
-    if (message?.type === "file") announced.push({ ...message, started: performance.now() });
-  });
-  const frames = peer.data$.pipe(filter((data): data is ArrayBuffer => data instanceof ArrayBuffer));
-  frames.subscribe((frame) => {
-    const current = announced[0];
-    if (!current) return;
-    frameBytes += frame.byteLength;
-    // Frame bytes include each frame's header: cap the estimate until the file is whole.
-    view.showTransfer(`Receiving ${current.name} from ${other}: ${mib(Math.min(frameBytes, current.size))} / ${mib(current.size)} MiB`, Math.min(0.99, frameBytes / Math.max(1, current.size)));
-  });
-  frames.pipe(dechunk()).subscribe({
-    next: (body) => {
-      const meta = announced.shift();
-      frameBytes = 0;
-      if (!meta || typeof body === "string") return;
-      const seconds = (performance.now() - meta.started) / 1000;
-      view.showTransfer(`Received ${meta.name} (${mib(body.byteLength)} MiB in ${seconds.toFixed(2)} s)`, 1);
-      void sha256(body).then((digest) => addReceivedFile(view, meta.name, body, digest));
-    },
-    error: (error: unknown) => view.addLine("note", "", `receiving failed: ${String(error)}`),
+  const folder = navigator.storage.getDirectory().then((root) => root.getDirectoryHandle(`rxpeer-demo-${view.root.id}`, { create: true }));
+  receiveFiles(peer, { maxConcurrent: 4 }).subscribe((incoming) => {
+    void receiveToDisk(view, incoming, other, folder).catch((error: unknown) => {
+      view.showTransfer(`Receiving ${incoming.name} stopped: ${error instanceof Error ? error.message : String(error)}`, view.progress.value);
+    });
   });
 }
 
-function sendFile(view: PaneView, peer: Peer, file: File): Observable<number> {
-  return defer(() => {
-    peer.send(JSON.stringify({ type: "file", name: file.name, size: file.size } satisfies ControlMessage));
-    const started = performance.now();
-    // sendTo() counts frame bytes; chunk() makes all frames of the file at once, so
-    // when it completes their sizes add up to the total to measure progress against.
-    let wireBytes = 0;
-    let framed = false;
-    const show = (sent: number): void => {
+function sendPicked(view: PaneView, peer: Peer, file: File): void {
+  const started = performance.now();
+  const subscription = sendFile(peer, file).subscribe({
+    next: ({ bytes }) => {
       const seconds = Math.max(0.001, (performance.now() - started) / 1000);
-      const done = wireBytes > 0 ? (sent / wireBytes) * file.size : 0;
-      view.showTransfer(`Sending ${file.name}: ${mib(done)} / ${mib(file.size)} MiB · ${mib(done / seconds)} MiB/s`, wireBytes > 0 ? sent / wireBytes : 0);
-    };
-    return of(file).pipe(
-      chunk(),
-      tap({ next: (frame) => (wireBytes += frame.byteLength), complete: () => (framed = true) }),
-      sendTo(peer),
-      tap({
-        next: (sent) => framed && show(sent),
-        complete: () => view.showTransfer(`Sent ${file.name} (${mib(file.size)} MiB in ${((performance.now() - started) / 1000).toFixed(2)} s)`, 1),
-      }),
-    );
+      view.showTransfer(`Sending ${file.name}: ${mib(bytes)} / ${mib(file.size)} MiB · ${mib(bytes / seconds)} MiB/s`, bytes / Math.max(1, file.size), cancel);
+    },
+    complete: () => view.showTransfer(`Sent ${file.name} (${mib(file.size)} MiB in ${((performance.now() - started) / 1000).toFixed(2)} s)`, 1),
+    // ERR_TRANSFER_CANCELLED when the other side cancels, ERR_PEER_CLOSED if it leaves.
+    error: (error: unknown) => view.showTransfer(`Sending ${file.name} stopped: ${error instanceof Error ? error.message : String(error)}`, view.progress.value),
   });
+  function cancel(): void {
+    subscription.unsubscribe(); // stops reading the file and tells the receiver
+    view.showTransfer(`Sending ${file.name} cancelled`, view.progress.value);
+  }
 }
 
-function addReceivedFile(view: PaneView, name: string, body: ArrayBuffer, digest: string): void {
+/** Writes an incoming file to the Origin Private File System as its bytes arrive, with progress and a Cancel button. */
+async function receiveToDisk(view: PaneView, incoming: IncomingFile, other: string, folder: Promise<FileSystemDirectoryHandle>): Promise<void> {
+  const name = incoming.name.replace(/[\\/]/g, "_") || "file";
+  const handle = await (await folder).getFileHandle(name, { create: true });
+  const writable = await handle.createWritable();
+  const started = performance.now();
+  const size = incoming.size ?? 0;
+  const aborting = new AbortController();
+  const cancel = (): void => aborting.abort(new Error("cancelled by the receiver"));
+  let bytes = 0;
+  const counting = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      bytes += chunk.byteLength;
+      view.showTransfer(`Receiving ${incoming.name} from ${other}: ${mib(bytes)} / ${mib(size)} MiB`, bytes / Math.max(1, size), cancel);
+      controller.enqueue(chunk);
+    },
+  });
+  view.showTransfer(`Receiving ${incoming.name} from ${other}`, 0, cancel);
+  try {
+    // Aborting cancels incoming.stream, which tells the sender (its sendFile errors with ERR_TRANSFER_CANCELLED).
+    await incoming.stream.pipeThrough(counting).pipeTo(writable, { signal: aborting.signal });
+  } catch (error) {
+    await (await folder).removeEntry(name).catch(() => undefined);
+    throw aborting.signal.aborted ? new Error("cancelled") : error;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  view.showTransfer(`Received ${incoming.name} (${mib(bytes)} MiB in ${seconds.toFixed(2)} s), saved to this origin's private file system`, 1);
+  const file = await handle.getFile();
+  const digest = file.size <= HASHED_UP_TO ? await sha256(await file.arrayBuffer()) : undefined;
+  addReceivedFile(view, incoming.name, file, digest);
+}
+
+function addReceivedFile(view: PaneView, name: string, file: File, digest: string | undefined): void {
   const item = document.createElement("li");
   item.dataset.name = name;
-  item.dataset.size = String(body.byteLength);
-  item.dataset.sha256 = digest;
+  item.dataset.size = String(file.size);
+  if (digest) item.dataset.sha256 = digest;
   const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([body]));
+  link.href = URL.createObjectURL(file); // backed by the file on disk, not by memory
   link.download = name;
   link.textContent = name;
   const sha = document.createElement("div");
   sha.className = "sha";
-  sha.textContent = `SHA-256 ${digest}`;
-  item.append(link, ` · ${body.byteLength.toLocaleString("en")} bytes`, sha);
+  sha.textContent = digest ? `SHA-256 ${digest}` : `SHA-256 not computed above ${mib(HASHED_UP_TO)} MiB`;
+  item.append(link, ` · ${file.size.toLocaleString("en")} bytes`, sha);
   view.received.append(item);
 }
 

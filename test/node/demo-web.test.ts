@@ -109,6 +109,41 @@ describe("npm run demo:web", () => {
     }
   }, 60_000);
 
+  it("cancels a file from either side: the other side is told, and a file after it arrives", async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    try {
+      await page.goto(pageUrl);
+      await page.locator("#alice .status[data-state=connected]").waitFor({ timeout: 15_000 });
+      await page.locator("#bob .status[data-state=connected]").waitFor({ timeout: 15_000 });
+      const big = { mimeType: "application/octet-stream", buffer: Buffer.alloc(32 * 1024 * 1024, 7) };
+
+      // Bob cancels while receiving: alice's sendFile errors with the receiver's cancel.
+      await page.setInputFiles("#alice .file", { name: "first.bin", ...big });
+      await page.locator("#bob .cancel:not([hidden])").click({ timeout: 10_000 });
+      await page.locator("#alice .transfer-label", { hasText: /Sending first\.bin stopped: the receiver cancelled/ }).waitFor({ timeout: 10_000 });
+      await page.locator("#bob .transfer-label", { hasText: "Receiving first.bin stopped: cancelled" }).waitFor({ timeout: 10_000 });
+
+      // Alice cancels while sending: bob's stream errors with the sender's abort.
+      await page.setInputFiles("#alice .file", { name: "second.bin", ...big });
+      await page.locator("#alice .cancel:not([hidden])").click({ timeout: 10_000 });
+      await page.locator("#alice .transfer-label", { hasText: "Sending second.bin cancelled" }).waitFor({ timeout: 10_000 });
+      await page.locator("#bob .transfer-label", { hasText: /Receiving second\.bin stopped: the sender aborted/ }).waitFor({ timeout: 10_000 });
+
+      // Neither left anything behind: a small file goes through whole.
+      const bytes = new Uint8Array(randomBytes(100_000));
+      await page.setInputFiles("#alice .file", { name: "third.bin", mimeType: "application/octet-stream", buffer: Buffer.from(bytes) });
+      const received = page.locator('#bob .received li[data-name="third.bin"]');
+      await received.waitFor({ timeout: 20_000 });
+      expect(await received.getAttribute("data-sha256")).toBe(sha256(bytes));
+      expect(await page.locator('#bob .received li[data-name="first.bin"], #bob .received li[data-name="second.bin"]').count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 90_000);
+
   it("shuts down cleanly on SIGTERM", async () => {
     server.kill("SIGTERM");
     expect(await exited).toBe(0);
