@@ -136,14 +136,14 @@ function filesSection(r: RuntimeResults): string {
   const rows = SERIES.files.map(({ id }) => [
     labelOf("files", id),
     range(spread(metricOf(runs, id, "rate")), 1),
-    id === "raw" ? "1" : ratio(ratioOf(runs, id, "raw", "rate")),
+    id === "raw" ? "1" : id === "rxpeer-paced" ? "(paced)" : ratio(ratioOf(runs, id, "raw", "rate")),
     range(spread(metricOf(runs, id, "senderGrowth")), 1),
     id === "rxpeer-paced" ? "(same process)" : range(spread(metricOf(runs, id, "receiverGrowth")), 1),
     id === "rxpeer-paced" ? `${range(spread(metricOf(runs, id, "lead")), 2)} MiB` : "",
     delivered(runs, id),
   ]);
   const paced = Math.min(r.params.filesBytes, 64 * MiB) / MiB;
-  return `**${RUNTIME_TITLE[r.runtime]}**, ${r.params.filesBytes / MiB} MiB per run (${paced} MiB for the paced series), ${runsNote(runs)}:\n\n${table(["series", "MiB/s", "vs raw", "sender peak RSS growth, MiB", "receiver peak RSS growth, MiB", "source read ahead of the consumer", "SHA-256 equal"], rows)}\n`;
+  return `**${RUNTIME_TITLE[r.runtime]}**, ${r.params.filesBytes / MiB} MiB per run (${paced} MiB for the paced series), ${runsNote(runs)}:\n\n${table(["series", "MiB/s", "vs raw", "sender peak RSS growth, MiB", "receiver peak RSS growth, MiB", "source read ahead of the consumer", "arrived (SHA-256 equal)"], rows)}\n`;
 }
 
 function sizeSection(sizes: SizeRow[]): string {
