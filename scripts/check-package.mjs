@@ -18,4 +18,12 @@ for (const name of ["chunk", "dechunk", "sendTo", "bufferUntilConnected", "retry
   assert.equal(typeof operatorsEsm[name], "function", `esm operators: ${name}`);
   assert.equal(typeof operatorsCjs[name], "function", `cjs operators: ${name}`);
 }
-console.log("package: rxpeer and rxpeer/operators load as ESM and CJS");
+// As simple-peer: require() gives the class itself, import its default.
+const simplePeerEsm = (await import("rxpeer/simple-peer")).default;
+const simplePeerCjs = require("rxpeer/simple-peer");
+for (const [name, SimplePeer] of [["esm", simplePeerEsm], ["cjs", simplePeerCjs]]) {
+  assert.equal(typeof SimplePeer, "function", `${name} simple-peer: the class`);
+  assert.equal(typeof SimplePeer.WEBRTC_SUPPORT, "boolean", `${name} simple-peer: WEBRTC_SUPPORT`);
+  assert.equal(typeof SimplePeer.prototype.signal, "function", `${name} simple-peer: signal()`);
+}
+console.log("package: rxpeer, rxpeer/operators and rxpeer/simple-peer load as ESM and CJS");

@@ -11,17 +11,21 @@ import type { PeerData, PeerMessage } from "./types.js";
 
 /**
  * Sub-protocol an rxpeer creator puts on its channel. An rxpeer answerer that sees it
- * sends {@link READY_MARKER} as its first message, once its channel is wired.
+ * sends {@link READY_OPEN_MARKER} as its first message, once its channel is wired.
  */
 export const HANDSHAKE_PROTOCOL = "rxpeer";
-/** The answerer's one control message; the creator consumes it and never emits it on data$. */
+/** The ready marker of an rxpeer 0.1.0 answerer, which expects no {@link OPEN_MARKER} back. */
 export const READY_MARKER = "\u0000rxpeer:ready";
-/** How long a creator waits for the marker before reporting open anyway (a non-rxpeer answerer). */
+/** The answerer's ready marker: it reports open at the creator's {@link OPEN_MARKER}. */
+export const READY_OPEN_MARKER = "\u0000rxpeer:ready+open";
+/** The creator's reply, sent just before it reports open: so the creator's connect comes first, as simple-peer's. */
+export const OPEN_MARKER = "\u0000rxpeer:open";
+/** How long either side waits for the other's marker before reporting open anyway (a non-rxpeer or older remote). */
 export const READY_TIMEOUT_MS = 100;
 
 /**
- * Where a channel is in its life: `connecting` until the channel opens, `opening` while the
- * creator waits for the answerer's marker, `open` once open is reported, `closed` for good.
+ * Where a channel is in its life: `connecting` until the channel opens, `opening` while
+ * either side waits for the other's marker, `open` once open is reported, `closed` for good.
  */
 export type ChannelState = "connecting" | "opening" | "open" | "closed";
 
@@ -51,8 +55,10 @@ export class DataChannelLink {
   readonly #state: BehaviorSubject<ChannelState>;
   readonly #createdHere: boolean;
   readonly #handlers: DataChannelHandlers;
-  // Creator side of the open handshake: the answerer's marker is still to come (consumed once).
+  // The other side's marker is still to come (the creator waits for ready, the answerer for open; consumed once).
   #markerDue: boolean;
+  // Creator side: the answerer asked for the open marker.
+  #sendOpenMarker = false;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
   #maxMessageSize = Infinity;
   // Sends waiting behind a Blob being read; while any is queued, later sends queue too, so order is kept.
@@ -66,7 +72,7 @@ export class DataChannelLink {
 
   /**
    * @param channel the RTCDataChannel to own
-   * @param createdHere whether this side created the channel (it then waits for the answerer's marker)
+   * @param createdHere whether this side created the channel (it waits for the answerer's ready marker, the answerer for its open marker)
    * @param state the one lifecycle value; this link moves it on, its owner derives `connected$` and `ready` from it
    * @param handlers where events go
    * @param livenessTimeout ms an rxpeer remote may stay silent before `handlers.dead()` (0: never)
@@ -82,7 +88,7 @@ export class DataChannelLink {
     this.#state = state;
     this.#createdHere = createdHere;
     this.#handlers = handlers;
-    this.#markerDue = createdHere && channel.protocol === HANDSHAKE_PROTOCOL;
+    this.#markerDue = channel.protocol === HANDSHAKE_PROTOCOL;
     channel.binaryType = "arraybuffer";
     // close() detaches these handlers first, so none of them runs after it (both runtimes
     // read the on* handler when they dispatch).
@@ -176,22 +182,20 @@ export class DataChannelLink {
   // So the creator reports open only once the rxpeer answerer says, by its first
   // message, that its channel is wired. A remote without rxpeer never says it: then
   // open is reported after READY_TIMEOUT_MS, or one macrotask later without a handshake.
+  // The creator then replies with OPEN_MARKER and reports open; the answerer reports open
+  // when that reply (or, from an rxpeer 0.1.0 creator, any first message) arrives. So, as
+  // with simple-peer, the creator's connect comes before the answerer's.
   #onChannelOpen(): void {
     if (this.#state.value !== "connecting") return;
     this.#state.next("opening");
-    if (!this.#createdHere) {
-      const rxpeerRemote = this.channel.protocol === HANDSHAKE_PROTOCOL;
-      if (rxpeerRemote) this.#sendNow(READY_MARKER);
-      this.#reportOpen();
-      if (rxpeerRemote) this.#watchLiveness();
-    } else {
-      this.#openTimer = setTimeout(() => this.#reportOpen(), this.#markerDue ? READY_TIMEOUT_MS : 0);
-    }
+    if (!this.#createdHere && this.#markerDue) this.#sendNow(READY_OPEN_MARKER);
+    this.#openTimer = setTimeout(() => this.#reportOpen(), this.#markerDue ? READY_TIMEOUT_MS : 0);
   }
 
   #reportOpen(): void {
     if (this.#state.value !== "opening") return;
     clearTimeout(this.#openTimer);
+    if (this.#sendOpenMarker) this.#sendNow(OPEN_MARKER);
     this.#maxMessageSize = this.#handlers.maxMessageSize();
     this.#state.next("open");
     this.#handlers.open();
@@ -221,11 +225,13 @@ export class DataChannelLink {
   #onChannelMessage(data: unknown): void {
     this.#received++;
     if (data === HEARTBEAT) return;
-    if (this.#markerDue && data === READY_MARKER) {
+    if (this.#markerDue) {
       this.#markerDue = false;
+      this.#sendOpenMarker = data === READY_OPEN_MARKER;
       this.#reportOpen();
-      this.#watchLiveness();
-      return;
+      // Only a peer of this version heartbeats (an rxpeer 0.1.0 one never would): watch it then.
+      if (data === (this.#createdHere ? READY_OPEN_MARKER : OPEN_MARKER)) this.#watchLiveness();
+      if (this.#createdHere ? data === READY_MARKER || data === READY_OPEN_MARKER : data === OPEN_MARKER) return;
     }
     if (typeof data === "string" || data instanceof ArrayBuffer) this.#handlers.message(data);
     // A view (a runtime's Buffer) becomes a copy of just its bytes.

@@ -50,7 +50,7 @@ export class Negotiation {
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #hasRemoteDescription = false;
   #ignoringOffer = false;
-  // An offer is wanted (asked for by the remote peer, or needed here) once the exchange under way settles.
+  // The remote peer asked for an offer while an exchange was under way.
   #offerWanted = false;
   // The initiator offers; an answerer once its remote peer is known to run perfect negotiation.
   #mayOffer: boolean;
@@ -147,9 +147,9 @@ export class Negotiation {
 
   async #onNegotiationNeeded(): Promise<void> {
     if (this.#mayOffer) await this.#makeOffer();
+    // Before the first offer, or mid-exchange, nothing: negotiationneeded fires again once
+    // stable if negotiation is still needed then (simple-peer drops such a first request too).
     else if (this.#hasRemoteDescription && this.#pc.signalingState === "stable") this.#askForOffer(true);
-    // The initiator's offer is still to come, or an exchange is under way: ask once it settles.
-    else this.#offerWanted = true;
   }
 
   // simple-peer's answerer protocol: a track of ours that no m-line carries yet needs a
@@ -229,13 +229,12 @@ export class Negotiation {
     }
     if (this.#closed || pc.signalingState !== "stable") return;
     hooks.settled();
-    const wanted = this.#offerWanted;
-    this.#offerWanted = false;
-    if (this.#mayOffer) {
-      if (wanted) await this.#makeOffer();
-    } else {
+    if (!this.#mayOffer) {
       // As simple-peer's answerer after each answer: ask for what the offer lacked.
-      this.#askForOffer(wanted);
+      this.#askForOffer(false);
+    } else if (this.#offerWanted) {
+      this.#offerWanted = false;
+      await this.#makeOffer();
     }
   }
 

@@ -96,8 +96,9 @@ function parseUnchecked(input: unknown): Result {
     // Artico's field is data, simple-peer's candidate.
     const field = ownField(signal, "data") !== undefined ? "data" : "candidate";
     const value = ownField(signal, field);
-    // End of candidates (null, or an empty candidate line): nothing to apply.
-    const result = value === null || (typeof value === "object" && ownField(value as Record<string, unknown>, "candidate") === "")
+    // End of candidates (null, or an empty or null candidate line): nothing to apply.
+    const line = value !== null && typeof value === "object" ? ownField(value as Record<string, unknown>, "candidate") : undefined;
+    const result = value === null || line === "" || line === null
       ? { kind: "end-of-candidates" as const }
       : parseCandidate(value, `signal.${field}`);
     return field === "data" ? artico(result) : result;

@@ -28,6 +28,7 @@ describe("parseSignal", () => {
     expect(parseSignal({ candidate: null })).toEqual({ kind: "end-of-candidates" });
     expect(parseSignal({ type: "candidate", candidate: { candidate: "" } })).toEqual({ kind: "end-of-candidates" });
     expect(parseSignal({ type: "candidate", candidate: { candidate: "", sdpMid: "0" } })).toEqual({ kind: "end-of-candidates" });
+    expect(parseSignal({ candidate: { candidate: null, sdpMLineIndex: 0, sdpMid: "0" } })).toEqual({ kind: "end-of-candidates" });
     expect(parseSignal({ type: "candidate", data: { candidate: "", sdpMLineIndex: 0 } })).toEqual({ kind: "end-of-candidates", artico: true });
     // Still checked: a field that names a signal must hold one.
     expect(parseSignal({ candidate: "nope" })).toBeInstanceOf(PeerError);
