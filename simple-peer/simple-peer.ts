@@ -370,8 +370,13 @@ export class SimplePeer extends MessageDuplex {
     };
   }
 
-  // simple-peer reports connect once it knows the selected candidate pair (remoteAddress & co.).
+  // simple-peer reports connect once ICE is connected too, and it knows the selected
+  // candidate pair (remoteAddress & co.).
   async #onConnect(peer: Peer): Promise<void> {
+    const pc = peer.connection;
+    while (!["connected", "completed"].includes(pc.iceConnectionState) && !this.destroyed && !this.destroying) {
+      await new Promise((resolve) => this.once("iceStateChange", resolve));
+    }
     for (let attempt = 0; attempt < ADDRESS_ATTEMPTS && !this.#readAddresses(await peer.getStats().catch(() => undefined)); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, ADDRESS_RETRY_MS));
     }

@@ -153,14 +153,19 @@ export class Negotiation {
   }
 
   // simple-peer's answerer protocol: a track of ours that no m-line carries yet needs a
-  // transceiver on the offerer's side; anything else, a plain request to renegotiate.
-  #askForOffer(evenIfNothingMissing: boolean): void {
-    const missing = this.#pc.getTransceivers().filter((t) => !t.mid && t.sender.track && t.direction !== "stopped" && !this.#requested.has(t));
+  // transceiver on the offerer's side; an m-line we start or stop sending on (addTrack
+  // reuses a transceiver the remote offer made), a plain request to renegotiate. Nothing
+  // else: @roamhq/wrtc also fires stale negotiationneeded events.
+  #askForOffer(forDirections: boolean): void {
+    const transceivers = this.#pc.getTransceivers();
+    const missing = transceivers.filter((t) => !t.mid && t.sender.track && t.direction !== "stopped" && !this.#requested.has(t));
     for (const transceiver of missing) {
       this.#requested.add(transceiver);
-      this.#hooks.signal({ type: "transceiverRequest", transceiverRequest: { kind: transceiver.sender.track?.kind ?? "", init: {} } });
+      // recvonly: the offerer only receives on it (a sendrecv m-line would bring us a remote track of no stream).
+      this.#hooks.signal({ type: "transceiverRequest", transceiverRequest: { kind: transceiver.sender.track?.kind ?? "", init: { direction: "recvonly" } } });
     }
-    if (missing.length === 0 && evenIfNothingMissing) this.#hooks.signal({ type: "renegotiate", renegotiate: true });
+    const changed = transceivers.some((t) => t.mid && t.currentDirection && t.currentDirection !== "stopped" && sends(t.currentDirection) !== sends(t.direction));
+    if (missing.length === 0 && forDirections && changed) this.#hooks.signal({ type: "renegotiate", renegotiate: true });
   }
 
   async #makeOffer(): Promise<void> {
@@ -265,4 +270,8 @@ export class Negotiation {
       throw toPeerError("ERR_NEGOTIATION", "remote candidate refused", cause);
     }
   }
+}
+
+function sends(direction: RTCRtpTransceiverDirection | null): boolean {
+  return direction === "sendrecv" || direction === "sendonly";
 }
