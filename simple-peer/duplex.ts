@@ -96,16 +96,19 @@ export abstract class MessageDuplex extends Emitter {
     this.#pendingWrites++;
     const ok = this.#buffered < (this.#objectMode ? OBJECT_HIGH_WATER_MARK : HIGH_WATER_MARK);
     if (!ok) this.#needDrain = true;
-    this.writeMessage(message, (error) => {
-      this.#buffered -= size;
-      this.#pendingWrites--;
-      done?.(error);
-      if (this.#needDrain && this.#buffered <= 0) {
-        this.#needDrain = false;
-        this.emit("drain");
-      }
-      this.#maybeFinish();
-    });
+    // As Node: the callback and `drain` come after write() returned, even when the send was synchronous.
+    this.writeMessage(message, (error) =>
+      queueMicrotask(() => {
+        this.#buffered -= size;
+        this.#pendingWrites--;
+        done?.(error);
+        if (this.#needDrain && this.#buffered <= 0) {
+          this.#needDrain = false;
+          this.emit("drain");
+        }
+        this.#maybeFinish();
+      }),
+    );
     return ok;
   }
 
