@@ -7,7 +7,7 @@
 import { Observable, Subject, type Subscription } from "rxjs";
 import { PeerError, describe } from "./errors.js";
 import { holdUntilTaken } from "./held-subject.js";
-import type { PeerMessage, PeerTrackEvent, SignalData } from "./types.js";
+import type { PeerMessage, PeerReplaceTrackEvent, PeerTrackEvent, SignalData } from "./types.js";
 
 /**
  * Every event of a Peer as its Observable, named after the event plus `$`. With
@@ -34,6 +34,8 @@ export interface PeerEventStreams {
   readonly track$: Observable<PeerTrackEvent>;
   /** A remote track was removed, with the stream it was in. */
   readonly removetrack$: Observable<PeerTrackEvent>;
+  /** A local `replaceTrack(oldTrack, newTrack)` resolved (as @rtco/peer 0.3.6's `replacetrack` event). */
+  readonly replacetrack$: Observable<PeerReplaceTrackEvent>;
 }
 
 /** What each event's Observable emits, by event name. */
@@ -47,6 +49,7 @@ export type PeerEventName = keyof PeerEmissions;
 const value = <T>(emitted: T): [T] => [emitted];
 const nothing = (_: void): [] => [];
 const trackAndStream = ({ track, stream }: PeerTrackEvent): [track: MediaStreamTrack, stream: MediaStream] => [track, stream];
+const oldAndNew = ({ oldTrack, newTrack }: PeerReplaceTrackEvent): [oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null] => [oldTrack, newTrack];
 
 /** Each event, in order, with how its listeners get what it emits. */
 export const PEER_EVENTS = {
@@ -59,6 +62,7 @@ export const PEER_EVENTS = {
   removestream: value,
   track: trackAndStream,
   removetrack: trackAndStream,
+  replacetrack: oldAndNew,
 } satisfies { [E in PeerEventName]: (emitted: PeerEmissions[E]) => unknown[] };
 
 type EventList = typeof PEER_EVENTS;

@@ -13,4 +13,4 @@ export { linkPeers } from "./link-peers.js";
 export type { PeerOptions, WebRTCImplementation } from "./options.js";
 export type { LogLevel } from "./logger.js";
 export type { PeerEvents, PeerEventName, PeerEmissions, PeerEventStreams } from "./facade.js";
-export type { PeerData, PeerMessage, SignalData, SimplePeerSignalData, PeerTrackEvent } from "./types.js";
+export type { PeerData, PeerMessage, SignalData, SimplePeerSignalData, PeerTrackEvent, PeerReplaceTrackEvent } from "./types.js";

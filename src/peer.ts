@@ -236,17 +236,20 @@ export class Peer extends PeerEventEmitter {
   /**
    * Swaps a sent track for another of the same kind without renegotiation; `null` stops
    * sending, keeping the sender under `oldTrack` (replace it again to resume, remove it to
-   * remove). Rejects with `PeerError` `ERR_MEDIA` when `oldTrack` is not being sent, or
-   * `newTrack` already is.
+   * remove). Once it resolved, `replacetrack$` emits `{ oldTrack, newTrack }` (facade
+   * listeners of `replacetrack` get `(oldTrack, newTrack)`, as @rtco/peer 0.3.6's). Rejects
+   * with `PeerError` `ERR_MEDIA` when `oldTrack` is not being sent, or `newTrack` already is.
    *
    * @example
    * ```ts
+   * peer.on("replacetrack", (oldTrack, newTrack) => console.log(oldTrack.id, "->", newTrack?.id));
    * await peer.replaceTrack(cameraTrack, screenTrack);
    * await peer.replaceTrack(screenTrack, null); // the remote track goes silent
    * ```
    */
-  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
-    return this.#localMedia.replaceTrack(oldTrack, newTrack);
+  async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
+    await this.#localMedia.replaceTrack(oldTrack, newTrack);
+    this.#emit.replacetrack.next({ oldTrack, newTrack });
   }
 
   /**

@@ -29,6 +29,12 @@ export type SimplePeerSignalData =
   | { type: "candidate"; candidate: RTCIceCandidateInit }
   | OfferRequestSignal;
 
+/** A local `replaceTrack` that resolved, as `replacetrack$` emits it (`newTrack` is `null` when sending stopped). */
+export interface PeerReplaceTrackEvent {
+  oldTrack: MediaStreamTrack;
+  newTrack: MediaStreamTrack | null;
+}
+
 /** A remote track and the stream it belongs to, as `track$` / `removetrack$` emit them. */
 export interface PeerTrackEvent {
   track: MediaStreamTrack;
