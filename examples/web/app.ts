@@ -2,15 +2,17 @@
  * The page of `npm run demo:web` (bundled by esbuild in server.ts): two rxpeer peers,
  * alice and bob, each in its own pane, meet in a room of the example signaling server and
  * then talk directly: chat, the camera shown on the other side, files with progress.
+ * With `?room=<name>&tab` in the URL the page is one peer only, and a second tab opened on
+ * the same URL is the other (the two tabs agree who offers through the room first).
  *
  * On the data channel, text messages are chat as JSON ({@link ControlMessage}); files go
  * with `sendFile` / `receiveFiles` (binary transfer frames beside the chat). A received file
  * is written to the Origin Private File System as it arrives, never held whole in memory;
  * either side can cancel a transfer while it runs.
  */
-import { filter, firstValueFrom, map, type Observable } from "rxjs";
-import { Peer } from "../../src/index.js";
-import { connectSignaling, receiveFiles, sendFile, type IncomingFile } from "../../operators/index.js";
+import { ReplaySubject, filter, firstValueFrom, map, type Observable } from "rxjs";
+import { Peer, type SignalData } from "../../src/index.js";
+import { connectSignaling, receiveFiles, sendFile, type IncomingFile, type SignalingChannel } from "../../operators/index.js";
 import { roomChannel } from "../signaling-server/client.js";
 
 type ControlMessage = { type: "chat"; text: string };
@@ -120,13 +122,12 @@ class PaneView {
 }
 
 /** One peer and its pane. */
-function startPane(view: PaneView, name: string, other: string, initiator: boolean, signalingUrl: string, room: string): Peer {
+function startPane(view: PaneView, name: string, other: string, initiator: boolean, channel: SignalingChannel): Peer {
   const peer = new Peer({ initiator });
   const started = performance.now();
-  view.setStatus("new", "joining room…");
 
   peer.error$.subscribe((error) => view.addLine("note", name, `error ${error.code}: ${error.message}`));
-  connectSignaling(peer, roomChannel(signalingUrl, room, { onServerError: (error) => view.addLine("note", name, `signaling: ${error.message}`) }), {
+  connectSignaling(peer, channel, {
     onError: () => view.addLine("note", name, "signaling connection lost"),
   });
   peer.connect$.subscribe(() => {
@@ -280,25 +281,80 @@ function addReceivedFile(view: PaneView, name: string, file: File, digest: strin
   view.received.append(item);
 }
 
+/** A room of the signaling server for one pane, its server errors noted in the pane. */
+function paneChannel(view: PaneView, name: string, signalingUrl: string, room: string): SignalingChannel {
+  view.setStatus("new", "joining room…");
+  return roomChannel(signalingUrl, room, { onServerError: (error) => view.addLine("note", name, `signaling: ${error.message}`) });
+}
+
+/** What each tab sends first in two-tab mode: a random number; the larger offers. */
+interface Hello {
+  type: "rxpeer-demo-hello";
+  nonce: number;
+}
+
+function isHello(message: unknown): message is Hello {
+  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "rxpeer-demo-hello";
+}
+
+/**
+ * Two-tab mode: joins the room, swaps a Hello with the other tab (the server holds ours
+ * until it joins), and resolves with whether this tab offers, and the room as a signaling
+ * channel that carries the rest (one socket: a room holds two clients).
+ */
+async function pairWithOtherTab(view: PaneView, signalingUrl: string, room: string): Promise<{ initiator: boolean; channel: SignalingChannel }> {
+  const socket = paneChannel(view, "this tab", signalingUrl, room);
+  const signals = new ReplaySubject<unknown>();
+  const nonce = Math.random();
+  const theirs = new Promise<number>((resolve) => {
+    socket.subscribe({
+      next: (message) => (isHello(message) ? resolve(message.nonce) : signals.next(message)),
+      error: (error: unknown) => signals.error(error),
+    });
+  });
+  socket.next({ type: "rxpeer-demo-hello", nonce } satisfies Hello as unknown as SignalData);
+  view.setStatus("new", "waiting for the other tab… (open this URL in a second tab)");
+  const other = await theirs;
+  return { initiator: nonce > other, channel: Object.assign(signals.asObservable(), { next: (signal: SignalData) => socket.next(signal) }) };
+}
+
 function main(): void {
   const signalingUrl = document.body.dataset.signaling ?? "";
   const template = document.querySelector<HTMLTemplateElement>("#pane");
   const panes = document.querySelector("#panes");
   if (!signalingUrl.startsWith("ws") || !template || !panes) throw new Error("the page is missing its signaling URL or pane template");
-  const room = new URLSearchParams(location.search).get("room") ?? `room-${Math.random().toString(36).slice(2, 8)}`;
+  const params = new URLSearchParams(location.search);
+  const room = params.get("room") ?? `room-${Math.random().toString(36).slice(2, 8)}`;
   for (const [id, text] of [["room", room], ["signaling", signalingUrl]] as const) {
     const element = document.getElementById(id);
     if (element) element.textContent = text;
   }
+  if (params.has("tab")) return startTab(template, panes, signalingUrl, room);
   const alice = new PaneView(template, "alice");
   const bob = new PaneView(template, "bob");
   panes.append(alice.root, bob.root);
-  const peers = [startPane(alice, "alice", "bob", true, signalingUrl, room), startPane(bob, "bob", "alice", false, signalingUrl, room)];
+  const peers = [
+    startPane(alice, "alice", "bob", true, paneChannel(alice, "alice", signalingUrl, room)),
+    startPane(bob, "bob", "alice", false, paneChannel(bob, "bob", signalingUrl, room)),
+  ];
   addEventListener("pagehide", () => {
     for (const peer of peers) peer.destroy();
   });
   // For the console (and the end-to-end test): resolves once both peers are connected.
   Object.assign(window, { rxpeerDemo: { peers, connected: Promise.all(peers.map((peer) => firstValueFrom(peer.connect$))) } });
+}
+
+/** Two-tab mode: this page is one peer, in one pane named "tab". */
+function startTab(template: HTMLTemplateElement, panes: Element, signalingUrl: string, room: string): void {
+  const view = new PaneView(template, "tab");
+  panes.append(view.root);
+  panes.classList.add("single");
+  const intro = document.querySelector("header p");
+  if (intro) intro.textContent = `This tab is one peer of room ${room}; open the same URL in another tab (or on another machine that reaches this server) for the other.`;
+  void pairWithOtherTab(view, signalingUrl, room).then(({ initiator, channel }) => {
+    const peer = startPane(view, "this tab", "the other tab", initiator, channel);
+    addEventListener("pagehide", () => peer.destroy());
+  });
 }
 
 main();

@@ -15,6 +15,7 @@ const FILE_SIZE = 3 * 1024 * 1024;
 let server: ChildProcess;
 let exited: Promise<number | null>;
 let pageUrl: string;
+let tabUrl: string;
 let browser: Browser;
 
 /** The demo:web script from package.json, run as its own process so SIGTERM reaches it directly (npm does not forward it). */
@@ -34,7 +35,11 @@ beforeAll(async () => {
     const onData = (data: Buffer): void => {
       output += data.toString();
       const url = /open (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve(url);
+      const tabs = /pair two tabs: open (http:\/\/\S+)/.exec(output)?.[1];
+      if (url && tabs) {
+        tabUrl = tabs;
+        resolve(url);
+      }
     };
     server.stdout?.on("data", onData);
     server.stderr?.on("data", onData);
@@ -143,6 +148,35 @@ describe("npm run demo:web", () => {
       await page.close();
     }
   }, 90_000);
+
+  it("pairs two tabs opened on the room URL it prints: chat and a file between them", async () => {
+    expect(tabUrl).toMatch(/\?room=tabs-[a-z0-9]+&tab$/);
+    const context = await browser.newContext();
+    const problems: string[] = [];
+    try {
+      const [first, second] = [await context.newPage(), await context.newPage()];
+      for (const page of [first, second]) page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      await first.goto(tabUrl);
+      await first.locator("#tab .status", { hasText: "waiting for the other tab" }).waitFor({ timeout: 10_000 });
+      await second.goto(tabUrl);
+      await first.locator("#tab .status[data-state=connected]").waitFor({ timeout: 15_000 });
+      await second.locator("#tab .status[data-state=connected]").waitFor({ timeout: 15_000 });
+      expect(await first.locator(".pane").count()).toBe(1);
+
+      await first.fill("#tab .message", "hello from the first tab");
+      await first.press("#tab .message", "Enter");
+      await second.locator("#tab .log li.them", { hasText: "hello from the first tab" }).waitFor({ timeout: 10_000 });
+
+      const bytes = new Uint8Array(randomBytes(500_000));
+      await second.setInputFiles("#tab .file", { name: "from-second.bin", mimeType: "application/octet-stream", buffer: Buffer.from(bytes) });
+      const received = first.locator('#tab .received li[data-name="from-second.bin"]');
+      await received.waitFor({ timeout: 20_000 });
+      expect(await received.getAttribute("data-sha256")).toBe(sha256(bytes));
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it("shuts down cleanly on SIGTERM", async () => {
     server.kill("SIGTERM");
