@@ -13,6 +13,14 @@ export const TRANSFER_MAGIC = [0x52, 0x58, 0x46] as const;
  * <span class="informal">Filter these out of `data$` if your code reads every binary
  * message and shares its peer with `sendFile` / `receiveFiles`.</span>
  *
+ * ```
+ * data$:  -a-f-g-b-|
+ *         filter((m) => !isTransferFrame(m))
+ * others: -a-----b-|
+ *
+ * a = "hi", f = a transfer frame, g = another, b = a chunk() frame
+ * ```
+ *
  * Transfer frames travel on the peer's one data channel, beside your own messages, so
  * `data$` shows them. Strings are never transfer frames; `chunk()` frames start with "RX"
  * and their version byte (1), so neither they nor text can be mistaken for one.

@@ -34,8 +34,12 @@ export const DEFAULT_MAX_CONCURRENT = 16;
  * own pace, and the sender keeps to it.</span>
  *
  * ```
- * remote sendFile: --o=========e--o===e-       o: offer, =: pieces, e: end
- * receiveFiles():  --a--------------b--        a, b: IncomingFile, each with its stream
+ * data$: -o-d-e--p-|
+ *        receiveFiles(peer)
+ * files: -a------b-|
+ *
+ * o = offer of a.txt, d = a piece of it, e = its end, p = offer of b.txt
+ * a = IncomingFile "a.txt", b = IncomingFile "b.txt"
  * ```
  *
  * Each accepted file gets `window` bytes of credit; as the consumer reads `file.stream`, the

@@ -48,8 +48,14 @@ const activeIds = new WeakMap<TransferPeer, Set<number>>();
  * credit-paced and backpressured.</span>
  *
  * ```
- * receiver credit: ---c------c------c---ack
- * sendFile():      ---p-p-p--p-p-p--p-p-|      p: { bytes, total } after each piece
+ * receiver:  --c----x-
+ *            sendFile(peer, blob)
+ * peer.send: o--------
+ * progress:  --z----#
+ *
+ * c = credit (accepts: a window of bytes), x = cancel
+ * o = the offer (name, type, size, meta)
+ * z = { bytes: 0, total: 5 }, # = PeerError ERR_TRANSFER_CANCELLED
  * ```
  *
  * On subscribe it offers the file (name, type, size, meta); once the receiver accepts, it

@@ -122,4 +122,28 @@ export const diagrams: MarbleDiagram[] = [
     ],
     caption: "Local signals go out on the channel, messages from the channel go to peer.signal(); the wiring ends when the channel completes.",
   },
+  {
+    name: "sendFile",
+    call: "sendFile(peer, blob)",
+    inputs: [{ label: "receiver", marbles: "--c----x-", legend: { c: "credit (accepts: a window of bytes)", x: "cancel" } }],
+    outputs: [
+      { label: "peer.send", marbles: "o--------", legend: { o: "the offer (name, type, size, meta)" } },
+      { label: "progress", marbles: "--z----#", legend: { z: "{ bytes: 0, total: 5 }", "#": "PeerError ERR_TRANSFER_CANCELLED" } },
+    ],
+    caption: "The offer goes out on subscribe; the receiver's first credit accepts it; pieces then follow as the source is read, within the credit; a cancel ends it.",
+  },
+  {
+    name: "receiveFiles",
+    call: "receiveFiles(peer)",
+    inputs: [{ label: "data$", marbles: "-o-d-e--p-|", legend: { o: "offer of a.txt", d: "a piece of it", e: "its end", p: "offer of b.txt" } }],
+    outputs: [{ label: "files", marbles: "-a------b-|", legend: { a: 'IncomingFile "a.txt"', b: 'IncomingFile "b.txt"' } }],
+    caption: "Each offer within the limits comes out at once as an IncomingFile; its bytes go to its stream, not here. It completes when the peer closes.",
+  },
+  {
+    name: "isTransferFrame",
+    call: "filter((m) => !isTransferFrame(m))",
+    inputs: [{ label: "data$", marbles: "-a-f-g-b-|", legend: { a: '"hi"', f: "a transfer frame", g: "another", b: "a chunk() frame" } }],
+    outputs: [{ label: "others", marbles: "-a-----b-|" }],
+    caption: "Transfer frames share data$ with every other message: binary, starting with RXF; strings and chunk() frames never match.",
+  },
 ];

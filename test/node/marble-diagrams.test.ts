@@ -4,14 +4,15 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { NEVER, Observable, Subject, catchError, map, of, throwError, toArray } from "rxjs";
+import { NEVER, Observable, Subject, catchError, filter, map, of, throwError, toArray } from "rxjs";
 import { TestScheduler, type RunHelpers } from "rxjs/testing";
 import { diagrams, type MarbleDiagram } from "../../docs/marbles/diagrams.js";
 import { docMarblesMismatch } from "../../docs/marbles/ascii.js";
 import * as operators from "../../operators/index.js";
+import { decodeTransferFrame, encodeCount, encodeData, encodeOffer, encodeReason } from "../../operators/transfer-frame.js";
 import { PeerError, type SignalData } from "../../src/index.js";
 
-const { chunk, dechunk, sendTo, bufferUntilConnected, retryBackoff, serialize, deserialize, toSimplePeerSignal, connectSignaling } = operators;
+const { chunk, dechunk, sendTo, bufferUntilConnected, retryBackoff, serialize, deserialize, toSimplePeerSignal, connectSignaling, sendFile, receiveFiles, isTransferFrame } = operators;
 
 type Runner = (helpers: RunHelpers, diagram: MarbleDiagram) => void;
 
@@ -129,6 +130,51 @@ const runners: Record<string, Runner> = {
     expectObservable(signalled).toBe(output(d, 1), { a: "answer", d: "remote candidate" });
   },
 };
+
+// The transfer diagrams show what happens in virtual time: sendFile's reads of its source
+// are promises, which run after the scheduler's flush (by then a cancelled transfer is over).
+Object.assign(runners, {
+  sendFile: ({ cold, expectObservable }, d) => {
+    const sent = new Subject<string>();
+    let id: number | undefined;
+    const peer = {
+      connected$: cold("t", { t: true }),
+      close$: NEVER,
+      destroyed: false,
+      send: (data: string | ArrayBuffer | ArrayBufferView) => {
+        const frame = decodeTransferFrame(new Uint8Array(data as ArrayBuffer));
+        id ??= frame.id;
+        sent.next(frame.type === "offer" ? "o" : frame.type);
+      },
+      // What the receiver sends, addressed to the transfer once its offer has named it.
+      data$: cold(input(d), { c: "credit", x: "cancel" }).pipe(map((kind) => (kind === "credit" ? encodeCount("credit", id ?? 0, 1000) : encodeReason("cancel", id ?? 0, "not wanted")))),
+    };
+    expectObservable(sent).toBe(output(d, 0), { o: "o" });
+    expectObservable(errorCode(sendFile(peer, new Blob(["hello"])))).toBe(output(d, 1), { z: { bytes: 0, total: 5 } }, "ERR_TRANSFER_CANCELLED");
+  },
+
+  receiveFiles: ({ cold, expectObservable }, d) => {
+    const peer = {
+      connected$: cold("t", { t: true }),
+      close$: NEVER,
+      destroyed: false,
+      send: () => undefined,
+      data$: cold(input(d), {
+        o: encodeOffer(1, { name: "a.txt", type: "text/plain", size: 2 }),
+        d: encodeData(1, 0, new TextEncoder().encode("hi")),
+        e: encodeCount("end", 1, 2),
+        p: encodeOffer(2, { name: "b.txt", type: "", size: 10 }),
+      }),
+    };
+    expectObservable(receiveFiles(peer).pipe(map((file) => file.name))).toBe(output(d), { a: "a.txt", b: "b.txt" });
+  },
+
+  isTransferFrame: ({ cold, expectObservable }, d) => {
+    const [chunkFrame] = framesOf("x", 48);
+    const data$ = cold(input(d), { a: "hi", f: encodeCount("credit", 1, 100), g: encodeData(1, 0, new Uint8Array(3)), b: chunkFrame });
+    expectObservable(data$.pipe(filter((m) => !isTransferFrame(m)))).toBe(output(d), { a: "hi", b: chunkFrame });
+  },
+} satisfies Record<string, Runner>);
 
 describe("marble diagrams of docs/operators.md", () => {
   it("draw every function of rxpeer/operators, and nothing else", () => {
