@@ -287,7 +287,8 @@ export class Peer extends PeerEventEmitter {
         this.#close();
       },
       error: (error) => this.#reportError(error),
-      maxMessageSize: () => this.#pc.sctp?.maxMessageSize ?? Infinity,
+      // No SCTP transport, or a limit of 0 (RFC 8841: none), is no limit.
+      maxMessageSize: () => this.#pc.sctp?.maxMessageSize || Infinity,
       dead: () => this.#close(new PeerError("ERR_CONNECTION_FAILURE", `the remote peer sent nothing for ${this.#options.livenessTimeout} ms (livenessTimeout): it is gone`)),
     }, this.#options.livenessTimeout);
   }
