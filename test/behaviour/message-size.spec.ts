@@ -14,6 +14,18 @@ function limitOf(peer: Peer): number {
   return limit as number;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * A message of `bytes` bytes that costs little memory where the limit is large (Firefox's is
+ * 1 GiB): one buffer up to 16 MiB, else a Blob repeating one 1 MiB part (Blob parts are shared, not copied).
+ */
+function messageOf(bytes: number): Uint8Array<ArrayBuffer> | Blob {
+  if (bytes <= 16 * MiB) return new Uint8Array(bytes);
+  const part = new Blob([new Uint8Array(MiB)]);
+  return new Blob([...Array<Blob>(Math.floor(bytes / MiB)).fill(part), new Uint8Array(bytes % MiB)]);
+}
+
 function expectTooLarge(send: () => void, bytes: number, limit: number): void {
   let thrown: unknown;
   try {
@@ -33,14 +45,15 @@ describe("message size", () => {
     const limit = limitOf(a);
     const errors: PeerError[] = [];
     a.error$.subscribe((error) => errors.push(error));
-    expectTooLarge(() => a.send(new Uint8Array(limit + 1)), limit + 1, limit);
+    expectTooLarge(() => a.send(messageOf(limit + 1)), limit + 1, limit);
     const arrived = firstValueFrom(b.data$.pipe(take(2), toArray()));
     a.send("still connected");
-    // Exactly the limit is allowed.
-    a.send(new Uint8Array(limit));
+    // Exactly the limit is allowed (1 MiB where the limit is larger: a bulk send is not the point here).
+    const allowed = Math.min(limit, MiB);
+    a.send(new Uint8Array(allowed));
     const [text, bytes] = await arrived;
     expect(text).to.equal("still connected");
-    expect((bytes as ArrayBuffer).byteLength).to.equal(limit);
+    expect((bytes as ArrayBuffer).byteLength).to.equal(allowed);
     expect(a.ready && b.ready).to.equal(true);
     expect(errors).to.deep.equal([]);
   });
@@ -48,12 +61,14 @@ describe("message size", () => {
   it("measures strings in UTF-8 bytes, ArrayBuffers and Blobs by their size, before reading a Blob", async () => {
     const { a, b } = await connectedPair();
     const limit = limitOf(a);
+    expectTooLarge(() => a.send(new Blob([messageOf(limit + 1)])), limit + 1, limit);
+    // Strings and buffers around the limit cannot be built where it is 1 GiB (Firefox): the Blob above stands for them there.
+    if (limit > 16 * MiB) return;
     // Each "é" is 2 bytes in UTF-8: fewer characters than the limit, more bytes.
     const accents = "é".repeat(Math.ceil((limit + 1) / 2));
     expectTooLarge(() => a.send(accents), accents.length * 2, limit);
     expectTooLarge(() => a.send(new ArrayBuffer(limit + 1)), limit + 1, limit);
     expectTooLarge(() => a.send(new DataView(new ArrayBuffer(limit + 8), 4, limit + 1)), limit + 1, limit);
-    expectTooLarge(() => a.send(new Blob([new Uint8Array(limit + 1)])), limit + 1, limit);
     // A string whose characters are 1 byte each, exactly at the limit, goes through.
     const arrived = firstValueFrom(b.data$);
     a.send("x".repeat(limit));
@@ -65,7 +80,7 @@ describe("message size", () => {
     const limit = limitOf(a);
     const arrived = firstValueFrom(b.data$.pipe(take(2), toArray()));
     a.send(new Blob(["blob first"]));
-    expectTooLarge(() => a.send(new Uint8Array(limit + 1)), limit + 1, limit);
+    expectTooLarge(() => a.send(messageOf(limit + 1)), limit + 1, limit);
     a.send("then text");
     const [first, second] = await arrived;
     expect(new TextDecoder().decode(first as ArrayBuffer)).to.equal("blob first");
