@@ -8,6 +8,6 @@
 import { SimplePeer } from "./simple-peer.js";
 
 export default SimplePeer;
-export type { SimplePeerOptions, SimplePeerError, AddressInfo } from "./simple-peer.js";
+export type { SimplePeerOptions, SimplePeerError, SimplePeerEvents, AddressInfo } from "./simple-peer.js";
 export type { Chunk, PipeDestination } from "./duplex.js";
 export type { Listener } from "./emitter.js";

@@ -18,6 +18,7 @@ import { toSimplePeerFormat } from "../src/signal-format.js";
 import type { PeerMessage, SignalData, SimplePeerSignalData } from "../src/types.js";
 import { selectedEndpoints } from "./address.js";
 import { MessageDuplex, type Chunk } from "./duplex.js";
+import type { Listener } from "./emitter.js";
 
 /** simple-peer 9.11's constructor options, plus rxpeer's `debug`. */
 export interface SimplePeerOptions {
@@ -53,6 +54,24 @@ export interface SimplePeerOptions {
   debug?: LogLevel;
   /** Node stream options simple-peer passes to its Duplex: accepted, unused. */
   allowHalfOpen?: boolean;
+}
+
+/**
+ * simple-peer's events and their listeners' arguments. `data` is a `Buffer` on Node and a
+ * `Uint8Array` in browsers (a string with `objectMode` for text): annotate your listener's
+ * parameter as you need, any listener is accepted for any event.
+ */
+export interface SimplePeerEvents {
+  signal: (data: SimplePeerSignalData) => void;
+  connect: () => void;
+  data: (data: Uint8Array) => void;
+  close: () => void;
+  error: (error: SimplePeerError) => void;
+  stream: (stream: MediaStream) => void;
+  track: (track: MediaStreamTrack, stream: MediaStream) => void;
+  negotiated: () => void;
+  iceStateChange: (iceConnectionState: RTCIceConnectionState, iceGatheringState: RTCIceGatheringState) => void;
+  signalingStateChange: (signalingState: RTCSignalingState) => void;
 }
 
 /** An error as simple-peer reports it: an `Error` with a `code`. */
@@ -182,6 +201,20 @@ export class SimplePeer extends MessageDuplex {
     this.#wire(this.#peer);
     for (const stream of this.streams) this.addStream(stream);
     this.once("finish", this.#onFinish);
+  }
+
+  /** Calls `listener` on every `event`; the listener's arguments are typed for simple-peer's events. */
+  override on<E extends keyof SimplePeerEvents>(event: E, listener: SimplePeerEvents[E]): this;
+  override on(event: string | symbol, listener: Listener): this;
+  override on(event: string | symbol, listener: Listener): this {
+    return super.on(event, listener);
+  }
+
+  /** Calls `listener` on the next `event` only. */
+  override once<E extends keyof SimplePeerEvents>(event: E, listener: SimplePeerEvents[E]): this;
+  override once(event: string | symbol, listener: Listener): this;
+  override once(event: string | symbol, listener: Listener): this {
+    return super.once(event, listener);
   }
 
   /** The rxpeer `Peer` underneath: its Observables (`data$`, `connectionState$`, ...) and the operators work on it. */

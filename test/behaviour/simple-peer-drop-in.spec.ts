@@ -65,6 +65,19 @@ describe("rxpeer/simple-peer", () => {
     expect([...(await atP1)[0]]).to.deep.equal([0, 1, 2, 255]);
   });
 
+  it("listeners get simple-peer's arguments, typed without annotations", async () => {
+    const { p1, p2 } = await connectedPair();
+    const got = new Promise<number>((resolve) => p2.once("data", (data) => resolve(data.byteLength)));
+    const states: string[] = [];
+    p1.on("signalingStateChange", (state) => states.push(state));
+    p1.send("four");
+    expect(await got).to.equal(4);
+    const negotiated = once(p1, "negotiated");
+    p1.negotiate();
+    await negotiated;
+    expect(states).to.deep.equal(["have-local-offer", "stable"]);
+  });
+
   it("objectMode: strings arrive as strings, binary as bytes", async () => {
     const { p1, p2 } = await connectedPair({ objectMode: true }, { objectMode: true });
     const atP2 = once<[unknown]>(p2, "data");
