@@ -184,7 +184,11 @@ describe("rxpeer/simple-peer", () => {
   });
 
   it("no WebRTC implementation throws ERR_WEBRTC_SUPPORT; one that cannot create a connection is an error event ERR_PC_CONSTRUCTOR", async () => {
-    if (!wrtc) return; // a browser always has one
+    if (!wrtc) {
+      // A browser has its own: the class says so, and needs no wrtc option.
+      expect(SimplePeer.WEBRTC_SUPPORT).to.equal(true);
+      return;
+    }
     expect(() => new SimplePeer()).to.throw().with.property("code", "ERR_WEBRTC_SUPPORT");
     const peer = new SimplePeer({ wrtc: { RTCPeerConnection: null } });
     const [error] = await once<[Error & { code?: string }]>(peer, "error");
