@@ -8,13 +8,18 @@ import type { LogLevel } from "./logger.js";
 
 /**
  * A WebRTC implementation: the browser's globals, or a module such as `@roamhq/wrtc` on Node.
- * The Peer reads only these two: descriptions and candidates go to the connection as plain
- * objects, so a module's other classes (`RTCSessionDescription`, ...) are never needed.
+ * The Peer reads only `RTCPeerConnection` and `MediaStream`: descriptions and candidates go to
+ * the connection as plain objects. The other two classes are accepted, as @rtco/peer and
+ * simple-peer users pass them, and never read.
  */
 export interface WebRTCImplementation {
   RTCPeerConnection: typeof RTCPeerConnection;
   /** Makes a stream for a remote track sent without one; without it such a track is ignored. */
   MediaStream?: typeof MediaStream;
+  /** Accepted for compatibility; never read. */
+  RTCSessionDescription?: typeof RTCSessionDescription;
+  /** Accepted for compatibility; never read. */
+  RTCIceCandidate?: typeof RTCIceCandidate;
 }
 
 /** Options of a {@link Peer}; every one is optional when constructing. */
