@@ -10,7 +10,7 @@
  * is written to the Origin Private File System as it arrives, never held whole in memory;
  * either side can cancel a transfer while it runs.
  */
-import { ReplaySubject, filter, firstValueFrom, map, type Observable } from "rxjs";
+import { ReplaySubject, filter, firstValueFrom, lastValueFrom, map, type Observable } from "rxjs";
 import { Peer, type SignalData } from "../../src/index.js";
 import { connectSignaling, receiveFiles, sendFile, type IncomingFile, type SignalingChannel } from "../../operators/index.js";
 import { roomChannel } from "../signaling-server/client.js";
@@ -351,10 +351,18 @@ function startTab(template: HTMLTemplateElement, panes: Element, signalingUrl: s
   panes.classList.add("single");
   const intro = document.querySelector("header p");
   if (intro) intro.textContent = `This tab is one peer of room ${room}; open the same URL in another tab (or on another machine that reaches this server) for the other.`;
-  void pairWithOtherTab(view, signalingUrl, room).then(({ initiator, channel }) => {
+  const paired = pairWithOtherTab(view, signalingUrl, room).then(({ initiator, channel }) => {
     const peer = startPane(view, "this tab", "the other tab", initiator, channel);
     addEventListener("pagehide", () => peer.destroy());
+    return peer;
   });
+  // For the console (and bench/browser-files.ts): send any Blob to the other tab, as the file picker does.
+  const sendBlob = async (blob: Blob, name: string): Promise<void> => {
+    const peer = await paired;
+    await firstValueFrom(peer.connected$.pipe(filter(Boolean)));
+    await lastValueFrom(sendFile(peer, blob, { name }));
+  };
+  Object.assign(window, { rxpeerDemo: { sendBlob } });
 }
 
 main();

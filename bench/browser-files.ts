@@ -1,0 +1,94 @@
+/**
+ * The Chromium file figure, run on its own (not part of `npm run bench`):
+ *
+ *   node --import tsx bench/browser-files.ts [MiB]     (default 256)
+ *
+ * Two pages of the web demo in two-tab mode (examples/web), each in a Chromium of its own
+ * so each page's memory is its own browser's renderers, paired through a room: the first
+ * makes a Blob of random bytes and sends it with `sendFile`; the second receives it with
+ * `receiveFiles` into the Origin Private File System. The resident memory of each
+ * browser's renderer processes (found through CDP `SystemInfo.getProcessInfo`) is read
+ * from /proc every 50 ms from just before the transfer; it prints each side's peak growth
+ * and the throughput. The Blob's bytes live in the browser's blob store and the received
+ * file on disk: what a renderer holds is the pieces in flight, the window and garbage.
+ */
+import { readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { startWebDemo } from "../examples/web/server.js";
+import { launchChromium } from "../test/support/chromium.js";
+
+const MiB = 1024 * 1024;
+
+function rss(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0; // the process ended
+  }
+}
+
+/** Samples the summed RSS of a browser's renderer processes until stopped; returns the peak above the start, MiB. */
+async function sampleRenderers(browser: Browser): Promise<() => number> {
+  const session = await browser.newBrowserCDPSession();
+  const { processInfo } = (await session.send("SystemInfo.getProcessInfo")) as { processInfo: { type: string; id: number }[] };
+  const pids = processInfo.filter((p) => p.type === "renderer").map((p) => p.id);
+  const total = (): number => pids.reduce((sum, pid) => sum + rss(pid), 0);
+  const baseline = total();
+  let peak = baseline;
+  const timer = setInterval(() => (peak = Math.max(peak, total())), 50);
+  return () => {
+    clearInterval(timer);
+    return (Math.max(peak, total()) - baseline) / MiB;
+  };
+}
+
+async function openTab(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  return page;
+}
+
+async function main(): Promise<void> {
+  const size = Number(process.argv[2] ?? 256) * MiB;
+  const demo = await startWebDemo({ port: 0 });
+  const browsers = await Promise.all([launchChromium(), launchChromium()]);
+  try {
+    const url = `${demo.url}?room=bench-${process.pid}&tab`;
+    const [sendingBrowser, receivingBrowser] = browsers as [Browser, Browser];
+    const sender = await openTab(sendingBrowser, url);
+    const receiver = await openTab(receivingBrowser, url);
+    for (const page of [sender, receiver]) await page.locator("#tab .status[data-state=connected]").waitFor({ timeout: 20_000 });
+    // The Blob is made before measuring: its bytes go to the blob store, the pieces made for it are garbage.
+    await sender.evaluate((bytes) => {
+      const parts: Uint8Array[] = [];
+      for (let made = 0; made < bytes; made += 65_536) parts.push(crypto.getRandomValues(new Uint8Array(Math.min(65_536, bytes - made))));
+      (window as unknown as { benchBlob: Blob }).benchBlob = new Blob(parts as BlobPart[]);
+    }, size);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stops = await Promise.all([sampleRenderers(sendingBrowser), sampleRenderers(receivingBrowser)]);
+    const started = performance.now();
+    await sender.evaluate(() => {
+      const w = window as unknown as { benchBlob: Blob; rxpeerDemo: { sendBlob(blob: Blob, name: string): Promise<void> } };
+      return w.rxpeerDemo.sendBlob(w.benchBlob, "bench.bin");
+    });
+    const item = receiver.locator('#tab .received li[data-name="bench.bin"]');
+    await item.waitFor({ timeout: 600_000 });
+    const seconds = (performance.now() - started) / 1000;
+    const [senderGrowth = NaN, receiverGrowth = NaN] = stops.map((stop) => stop());
+    const received = Number(await item.getAttribute("data-size"));
+    console.log(`chromium: ${size / MiB} MiB Blob -> OPFS in another page: ${(size / MiB / seconds).toFixed(1)} MiB/s, ${received === size ? "all bytes arrived" : `ONLY ${received} bytes arrived`}`);
+    console.log(`peak renderer RSS growth: sending page ${senderGrowth.toFixed(1)} MiB, receiving page ${receiverGrowth.toFixed(1)} MiB`);
+  } finally {
+    await Promise.all(browsers.map((browser) => browser.close()));
+    await demo.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
