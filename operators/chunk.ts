@@ -2,15 +2,23 @@
  * The `chunk()` operator: the sending half of the framing in frame.ts.
  * Each subscription is one stream with a random id, so several pipelines can share a channel.
  */
-import { Observable, concatMap, defer, type OperatorFunction } from "rxjs";
+import { Observable, concatMap, defer, map, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import { readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
-import { binaryView, DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type FrameKind } from "./frame.js";
+import { BATCH_HEADER_SIZE, writeBatch } from "./batch-frame.js";
+import { batchByTask, type Packet } from "./batch-by-task.js";
+import { binaryView, DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type Framable } from "./frame.js";
 
 export interface ChunkOptions {
   /** Largest frame in bytes, 32-byte header included. Default 16 KiB; keep it at or under the connection's `sctp.maxMessageSize`. */
   chunkSize?: number;
+  /**
+   * Pack the small messages of one synchronous task into shared batch frames (one send for
+   * many messages), flushed when a frame is full or at the end of the task. Default false.
+   * The receiving `dechunk()` must understand batch frames (version 2 of the format).
+   */
+  batch?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -70,38 +78,46 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
   if (!Number.isInteger(chunkSize) || chunkSize <= HEADER_SIZE || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`chunk(): chunkSize must be an integer from ${HEADER_SIZE + 1} to ${MAX_CHUNK_SIZE}, got ${chunkSize}`);
   }
+  const batchCapacity = chunkSize - BATCH_HEADER_SIZE;
 
   return (source) =>
     defer(() => {
       const stream = randomStreamId();
       let seq = 0;
-      // concatMap frames one message at a time: a value that arrives while a message is being
-      // framed (even from inside this output) waits, so one message's frames always leave together.
-      return source.pipe(
-        readBlobs(),
-        concatMap((value) => {
-          const message = seq;
-          seq = (seq + 1) >>> 0;
-          return framesOf(bytesOf(value), stream, message, chunkSize);
-        }),
+      /** The seq of the next message, taking `span` numbers (a batch takes one per message). */
+      const nextSeq = (span: number): number => {
+        const first = seq;
+        seq = (seq + span) >>> 0;
+        return first;
+      };
+      const messages$ = source.pipe(readBlobs(), map(bytesOf));
+      // concatMap frames one message (or one list of packets) at a time: a value that arrives
+      // while frames are being emitted (even from inside this output) waits, so frames leave in order.
+      if (options.batch !== true) return messages$.pipe(concatMap((message) => framesOf([message], stream, nextSeq, chunkSize)));
+      return messages$.pipe(
+        batchByTask(batchCapacity),
+        concatMap((packets) => framesOf(packets, stream, nextSeq, chunkSize)),
       );
     });
 }
 
-/** The frames of one message, made one by one as they are taken; stops when the subscriber goes. */
-function framesOf({ bytes, kind }: Framable, stream: number, seq: number, chunkSize: number): Observable<ArrayBuffer> {
+/** The frames of some packets, in order, made one by one as they are taken; stops when the subscriber goes. */
+function framesOf(packets: readonly Packet[], stream: number, nextSeq: (span: number) => number, chunkSize: number): Observable<ArrayBuffer> {
   return new Observable<ArrayBuffer>((subscriber) => {
-    writeFrames(bytes, kind, stream, seq, chunkSize, (frame) => {
+    const emit = (frame: ArrayBuffer): boolean => {
       subscriber.next(frame);
       return !subscriber.closed;
-    });
+    };
+    for (const packet of packets) {
+      if (Array.isArray(packet)) {
+        if (!emit(writeBatch(packet, stream, nextSeq(packet.length)))) return;
+        continue;
+      }
+      writeFrames(packet.bytes, packet.kind, stream, nextSeq(1), chunkSize, emit);
+      if (subscriber.closed) return;
+    }
     subscriber.complete();
   });
-}
-
-interface Framable {
-  bytes: Uint8Array;
-  kind: FrameKind;
 }
 
 /** A message's bytes, viewed, not copied (a string is encoded once); throws for what cannot be framed. */

@@ -4,6 +4,7 @@
  * `dechunk()` (reading). The format is specified in docs/wire-format.md; change both together.
  */
 import { PeerError } from "../src/errors.js";
+import type { PeerMessage } from "../src/types.js";
 
 /** First two bytes of every frame: "RX". */
 export const FRAME_MAGIC = 0x5258;
@@ -20,6 +21,12 @@ export const MAX_CHUNK_SIZE = 0xffff_ffff + HEADER_SIZE;
 export const KIND_BINARY = 0;
 export const KIND_TEXT = 1;
 export type FrameKind = typeof KIND_BINARY | typeof KIND_TEXT;
+
+/** A message's bytes and kind, as chunk() frames it. */
+export interface Framable {
+  bytes: Uint8Array;
+  kind: FrameKind;
+}
 
 /** What a frame's header says, after the checks that need no other frame. */
 export interface FrameHeader {
@@ -104,7 +111,7 @@ export function readFrameHeader(frame: Uint8Array, maxMessageSize: number): Fram
   const magic = view.getUint16(0);
   if (magic !== FRAME_MAGIC) throw invalid(`frame magic is 0x${magic.toString(16)}, expected 0x${FRAME_MAGIC.toString(16)}: not a chunk() frame`);
   const version = view.getUint8(2);
-  if (version !== FRAME_VERSION) throw invalid(`frame version ${version} is not supported (expected ${FRAME_VERSION})`);
+  if (version !== FRAME_VERSION) throw invalid(`frame version ${version} is not supported (expected ${FRAME_VERSION}, or 2 for batch frames)`);
   const kind = view.getUint8(3);
   if (kind !== KIND_BINARY && kind !== KIND_TEXT) throw invalid(`frame kind ${kind} is unknown`);
   const total = view.getUint32(24) * TWO_POW_32 + view.getUint32(28);
@@ -128,4 +135,22 @@ export function readFrameHeader(frame: Uint8Array, maxMessageSize: number): Fram
   const payload = frame.byteLength - HEADER_SIZE;
   if (payload !== expected) throw invalid(`frame ${index} of ${count} carries ${payload} payload bytes, expected ${expected}`);
   return header;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * A whole message's bytes as what it was: text decoded (strict UTF-8), binary as an
+ * ArrayBuffer of exactly its bytes, copied only when `borrowed` (a view into a frame).
+ */
+export function decodeMessage(kind: FrameKind, bytes: Uint8Array, borrowed: boolean): PeerMessage {
+  if (kind === KIND_TEXT) {
+    try {
+      return decoder.decode(bytes);
+    } catch (cause) {
+      throw new PeerError("ERR_FRAME_INVALID", "text message is not valid UTF-8", cause);
+    }
+  }
+  if (!borrowed && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer;
 }

@@ -6,7 +6,8 @@
  */
 import { PeerError } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
-import { HEADER_SIZE, KIND_TEXT, readFrameHeader, type FrameHeader, type FrameKind } from "./frame.js";
+import { isBatchFrame, readBatch } from "./batch-frame.js";
+import { HEADER_SIZE, decodeMessage, readFrameHeader, type FrameHeader } from "./frame.js";
 
 export interface ReassemblyLimits {
   /** Largest message accepted, in bytes. */
@@ -56,14 +57,13 @@ interface Stream {
   /** Seq of the next message to deliver. */
   next: number;
   partial: Map<number, IncompleteMessage>;
-  /** Complete messages that wait for an earlier one, by seq. */
-  ready: Map<number, { message: PeerMessage; size: number }>;
+  /** Complete messages that wait for an earlier one, by the seq of the first (a batch frame holds several). */
+  ready: Map<number, { messages: readonly PeerMessage[]; size: number }>;
 }
 
 /** What most frames complete: nothing (shared, so such a frame allocates no result). */
 const NONE: readonly PeerMessage[] = [];
 const HALF_SEQ_SPACE = 0x8000_0000;
-const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", message);
 
 export class Reassembler {
@@ -80,6 +80,7 @@ export class Reassembler {
 
   /** Takes one frame; returns the messages it completes, in order (often none). Throws a `PeerError` on a bad frame. */
   push(frame: Uint8Array): readonly PeerMessage[] {
+    if (isBatchFrame(frame)) return this.pushBatch(frame);
     const header = readFrameHeader(frame, this.limits.maxMessageSize);
     const payload = frame.subarray(HEADER_SIZE);
     const stream = this.streamOf(header.stream);
@@ -91,11 +92,11 @@ export class Reassembler {
 
     let partial = stream.partial.get(header.seq);
     if (partial === undefined) {
-      if (stream.ready.has(header.seq)) throw invalid(`duplicate frame: message ${header.seq} of stream ${header.stream} is already complete`);
+      if (stream.ready.size > 0 && holdsAny(stream, header.seq, 1)) throw invalid(`duplicate frame: message ${header.seq} of stream ${header.stream} is already complete`);
       if (header.count === 1 && (ahead === 0 || this.lossy)) {
         // The common small message: no buffer of its own, decoded straight from the frame.
-        const message = decodeMessage(header.kind, payload, true);
-        return this.lossy ? [message] : this.inOrder(stream, message);
+        const message = [decodeMessage(header.kind, payload, true)];
+        return this.lossy ? message : this.inOrder(stream, message);
       }
       this.admit(header.total);
       partial = this.start(header, stream);
@@ -115,12 +116,29 @@ export class Reassembler {
 
     stream.partial.delete(header.seq);
     this.incomplete.delete(partial);
-    const message = decodeMessage(header.kind, partial.bytes, false);
+    const message = [decodeMessage(header.kind, partial.bytes, false)];
     if (this.lossy || ahead === 0) {
       this.release(header.total);
-      return this.lossy ? [message] : this.inOrder(stream, message);
+      return this.lossy ? message : this.inOrder(stream, message);
     }
-    stream.ready.set(header.seq, { message, size: header.total });
+    stream.ready.set(header.seq, { messages: message, size: header.total });
+    return NONE;
+  }
+
+  /** A batch frame: several whole messages with consecutive seqs, delivered together in their stream's order. */
+  private pushBatch(frame: Uint8Array): readonly PeerMessage[] {
+    const batch = readBatch(frame, this.limits.maxMessageSize);
+    const { messages, seq } = batch;
+    const stream = this.streamOf(batch.stream);
+    const ahead = (seq - stream.next) >>> 0;
+    if (!this.lossy && ahead >= HALF_SEQ_SPACE) {
+      throw invalid(`batch of messages ${seq}.. of stream ${batch.stream} is behind the stream (next is ${stream.next}): a duplicate, or frames from before dechunk() subscribed`);
+    }
+    if (holdsAny(stream, seq, messages.length)) throw invalid(`batch of messages ${seq} to ${seq + messages.length - 1} of stream ${batch.stream} overlaps a message already received`);
+    if (this.lossy) return messages;
+    if (ahead === 0) return this.inOrder(stream, messages);
+    this.admit(batch.bytes);
+    stream.ready.set(seq, { messages, size: batch.bytes });
     return NONE;
   }
 
@@ -133,15 +151,14 @@ export class Reassembler {
     if (this.pendingMessages > 0) throw invalid(`frames ended with ${this.pendingMessages} message(s) incomplete or missing an earlier message`);
   }
 
-  /** `message` is its stream's next: it goes out with the ones that waited for it. */
-  private inOrder(stream: Stream, message: PeerMessage): PeerMessage[] {
-    const messages = [message];
-    stream.next = (stream.next + 1) >>> 0;
+  /** `messages` are their stream's next: they go out with the ones that waited for them. */
+  private inOrder(stream: Stream, messages: PeerMessage[]): PeerMessage[] {
+    stream.next = (stream.next + messages.length) >>> 0;
     for (let held = stream.ready.get(stream.next); held !== undefined; held = stream.ready.get(stream.next)) {
       stream.ready.delete(stream.next);
       this.release(held.size);
-      messages.push(held.message);
-      stream.next = (stream.next + 1) >>> 0;
+      messages.push(...held.messages);
+      stream.next = (stream.next + held.messages.length) >>> 0;
     }
     return messages;
   }
@@ -208,19 +225,13 @@ export class Reassembler {
   }
 }
 
-function sameMessage(a: FrameHeader, b: FrameHeader): boolean {
-  return a.kind === b.kind && a.total === b.total && a.count === b.count && a.stride === b.stride;
+/** Whether any of the messages `seq` to `seq + span - 1` is already held; held messages are bounded by maxPendingMessages, so the walk is short. */
+function holdsAny(stream: Stream, seq: number, span: number): boolean {
+  for (const held of stream.partial.keys()) if (((held - seq) >>> 0) < span) return true;
+  for (const [first, { messages }] of stream.ready) if (((first - seq) >>> 0) < span || ((seq - first) >>> 0) < messages.length) return true;
+  return false;
 }
 
-/** Text is decoded (strict UTF-8); binary becomes an ArrayBuffer of exactly its bytes, copied only when it is a view into a frame. */
-function decodeMessage(kind: FrameKind, bytes: Uint8Array, borrowed: boolean): PeerMessage {
-  if (kind === KIND_TEXT) {
-    try {
-      return decoder.decode(bytes);
-    } catch (cause) {
-      throw new PeerError("ERR_FRAME_INVALID", "text message is not valid UTF-8", cause);
-    }
-  }
-  if (!borrowed && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer;
+function sameMessage(a: FrameHeader, b: FrameHeader): boolean {
+  return a.kind === b.kind && a.total === b.total && a.count === b.count && a.stride === b.stride;
 }
