@@ -109,8 +109,23 @@ const framePlace = (frame: unknown): string => {
   return `${view.getUint32(8)}/${view.getUint32(12)}/${view.byteLength}`;
 };
 
+/** `count` batch frames of `perFrame` messages each, from one chunk({ batch: true }) stream. */
+function batchFrames(count: number, perFrame: number): ArrayBuffer[] {
+  let frames: ArrayBuffer[] = [];
+  from(Array.from({ length: count * perFrame }, (_, i) => batchInput(i)))
+    .pipe(chunk({ batch: true, chunkSize: BATCH_CHUNK_SIZE(perFrame) }), toArray())
+    .subscribe((all) => (frames = all));
+  return frames;
+}
+
+/** A chunkSize whose batch frames hold exactly `perFrame` 20-byte messages (16-byte header, 5 bytes before each message). */
+const BATCH_CHUNK_SIZE = (perFrame: number): number => 16 + perFrame * 25;
+/** The i-th 20-byte message of the batching cases. */
+const batchInput = (i: number): string => `message ${String(i).padStart(12, "0")}`;
+
 const signals: Extract<SignalData, { type: "candidate" }>[] = Array.from({ length: 60 }, (_, i) => ({ type: "candidate", data: { candidate: `candidate:${i} 1 udp 1 127.0.0.1 ${9000 + i} typ host`, sdpMid: "0", sdpMLineIndex: 0 } }));
 const FRAMES = singleFrames(60);
+const BATCHES = batchFrames(60, 3);
 
 const cases: Case[] = [
   {
@@ -120,6 +135,24 @@ const cases: Case[] = [
       op: chunk({ chunkSize: 40 }) as OperatorFunction<unknown, unknown>, // 8 payload bytes a frame: "message 10" is 2 frames
       input: (i) => `message ${i}`,
       normalize: (frames) => frames.map(framePlace),
+    }),
+  },
+  {
+    // Each message fills a batch frame, so it goes out at once: the end-of-task flush is checked below.
+    name: "chunk({ batch: true }), one message per full frame",
+    bad: { value: 5, code: "ERR_FRAME_INVALID" },
+    setup: async () => ({
+      op: chunk({ batch: true, chunkSize: BATCH_CHUNK_SIZE(1) }) as OperatorFunction<unknown, unknown>,
+      input: batchInput,
+      normalize: (frames) => frames.map(framePlace),
+    }),
+  },
+  {
+    name: "dechunk of batch frames",
+    bad: { value: "not a frame", code: "ERR_FRAME_INVALID" },
+    setup: async () => ({
+      op: dechunk() as OperatorFunction<unknown, unknown>,
+      input: (i) => BATCHES[i],
     }),
   },
   {
@@ -364,6 +397,99 @@ describe("operator conformance (RxJS operator semantics)", () => {
     });
   });
 
+  describe("chunk({ batch: true }), several messages per frame", () => {
+    const perFrame = 5;
+    const batching = (): OperatorFunction<unknown, ArrayBuffer> => chunk({ batch: true, chunkSize: BATCH_CHUNK_SIZE(perFrame) }) as OperatorFunction<unknown, ArrayBuffer>;
+    /** Messages in a batch frame (its count field). */
+    const messagesIn = (frame: unknown): number => new DataView(frame as ArrayBuffer).getUint32(12);
+    const endOfTask = (): Promise<void> => new Promise((resolve) => queueMicrotask(resolve));
+
+    it("stops listening to a synchronous source at take(1), once the first frame is full", async () => {
+      const source = new SyncSource(batchInput);
+      const ending = await run(source.observable.pipe(batching(), take(1)));
+      expect(ending.values.map(messagesIn)).to.deep.equal([perFrame]);
+      expect(ending.completions).to.equal(1);
+      expect(source.produced, "values the source made").to.equal(perFrame);
+      expect(source.finalized).to.equal(1);
+    });
+
+    it("stops listening to a synchronous source when unsubscribed from inside its first value", () => {
+      const source = new SyncSource(batchInput);
+      const consumer = new UnsubscribesOnFirst();
+      source.observable.pipe(batching()).subscribe(consumer);
+      expect(consumer.values).to.equal(1);
+      expect(source.produced, "values the source made").to.equal(perFrame);
+      expect(source.finalized).to.equal(1);
+    });
+
+    it("flushes a part-filled frame at the end of the task, and take(1) then lets go of the source", async () => {
+      const source = new Subject<string>();
+      const frames: ArrayBuffer[] = [];
+      source.pipe(batching(), take(1)).subscribe((frame) => frames.push(frame));
+      source.next(batchInput(0));
+      source.next(batchInput(1));
+      expect(frames, "held until the task ends").to.have.length(0);
+      await endOfTask();
+      expect(frames.map(messagesIn)).to.deep.equal([2]);
+      expect(source.observed, "the source is still listened to").to.equal(false);
+    });
+
+    it("emits nothing at the end of the task once unsubscribed", async () => {
+      const source = new Subject<string>();
+      const seen: unknown[] = [];
+      const subscription = source.pipe(batching()).subscribe({ next: (frame) => seen.push(frame), error: (err: unknown) => seen.push(err), complete: () => seen.push("complete") });
+      source.next(batchInput(0));
+      subscription.unsubscribe();
+      await endOfTask();
+      expect(seen).to.deep.equal([]);
+      expect(source.observed).to.equal(false);
+    });
+
+    it("passes a source error on once, dropping the part-filled frame", async () => {
+      const boom = new Error("boom");
+      const tally = new Tally();
+      const ending = await run(tally.of(concat(of(batchInput(0), batchInput(1)), throwError(() => boom))).pipe(batching()));
+      expect(ending.values).to.deep.equal([]);
+      expect(ending.errors).to.deep.equal([boom]);
+      expect(tally.active, "source subscriptions left").to.equal(0);
+    });
+
+    it("flushes the part-filled frame when the source completes, then completes once", () => {
+      const source = new SyncSource(batchInput, perFrame + 2);
+      const frames: unknown[] = [];
+      let completions = 0;
+      source.observable.pipe(batching()).subscribe({ next: (frame) => frames.push(frame), complete: () => completions++ });
+      expect(frames.map(messagesIn)).to.deep.equal([perFrame, 2]);
+      expect(completions).to.equal(1);
+    });
+
+    it("keeps its order when the source is fed from inside its output", async () => {
+      const count = 23;
+      // Sizes that do not add up to a full frame, so frames are also cut when the next message does not fit.
+      const inputs = Array.from({ length: count }, (_, i) => (i % 11 === 10 ? "x".repeat(300) : batchInput(i).slice(0, 8 + (i % 3) * 6)));
+      const source = new Subject<string>();
+      let fed = 0;
+      const frames: ArrayBuffer[] = [];
+      const ended = new Promise<void>((resolve, reject) => {
+        source.pipe(batching()).subscribe({
+          next: (frame) => {
+            frames.push(frame);
+            // Feeds two more (or completes) from inside this emission.
+            for (let k = 0; k < 2; k++) if (fed < count) source.next(inputs[fed++] ?? "");
+            if (fed === count) source.complete();
+          },
+          error: reject,
+          complete: resolve,
+        });
+      });
+      // Enough at first that a frame is cut (and fed into) before the end of the task.
+      for (let k = 0; k < 9; k++) source.next(inputs[fed++] ?? "");
+      await ended;
+      const messages = await firstValueFrom(from(frames).pipe(dechunk(), toArray()));
+      expect(messages).to.deep.equal(inputs);
+    });
+  });
+
   describe("bufferUntilConnected, fed from inside its flush", () => {
     it("emits a value fed while held ones are flushed after them", async () => {
       const a = makePeer({ initiator: true });
@@ -479,9 +605,17 @@ describe("operator conformance (RxJS operator semantics)", () => {
 
   describe("unsubscription chains in virtual time (as RxJS's own specs check them)", () => {
     const frames = singleFrames(4);
+    const batches = batchFrames(4, 1);
     const pure: { name: string; op: OperatorFunction<unknown, unknown>; values: Record<string, unknown>; expected: Record<string, unknown> }[] = [
       { name: "chunk", op: (s) => s.pipe(chunk() as OperatorFunction<unknown, ArrayBuffer>, map((frame) => frame.byteLength)), values: { a: "a", b: "bb", c: "ccc" }, expected: { a: 33, b: 34, c: 35 } },
       { name: "dechunk", op: dechunk() as OperatorFunction<unknown, unknown>, values: { a: frames[0], b: frames[1], c: frames[2] }, expected: { a: "m0", b: "m1", c: "m2" } },
+      {
+        name: "chunk({ batch: true }) with full frames",
+        op: (s) => s.pipe(chunk({ batch: true, chunkSize: BATCH_CHUNK_SIZE(1) }) as OperatorFunction<unknown, ArrayBuffer>, map((frame) => frame.byteLength)),
+        values: { a: batchInput(0), b: batchInput(1), c: batchInput(2) },
+        expected: { a: BATCH_CHUNK_SIZE(1), b: BATCH_CHUNK_SIZE(1), c: BATCH_CHUNK_SIZE(1) },
+      },
+      { name: "dechunk of batch frames", op: dechunk() as OperatorFunction<unknown, unknown>, values: { a: batches[0], b: batches[1], c: batches[2] }, expected: { a: batchInput(0), b: batchInput(1), c: batchInput(2) } },
       {
         name: "sendTo",
         op: sendTo({ connected$: new BehaviorSubject(true), close$: NEVER, destroyed: false, send: () => undefined }) as OperatorFunction<unknown, unknown>,

@@ -1,0 +1,303 @@
+// chunk({ batch: true }) and dechunk(): small messages of one task packed into batch frames
+// and unpacked in order and intact (strings stay strings, binary comes back as ArrayBuffer),
+// big ones framed on their own between them; malformed batch frames refused; then on real
+// peers (both runtimes): a burst arrives whole in fewer sends, and a lone message is not held back.
+import { expect } from "chai";
+import fc from "fast-check";
+import { Subject, firstValueFrom, from, take, toArray, type Observable } from "rxjs";
+import { PeerError } from "../../src/index.js";
+import type { PeerData, PeerMessage } from "../../src/types.js";
+import { chunk, dechunk, sendTo } from "../../operators/index.js";
+import { BATCH_HEADER_SIZE, BATCH_VERSION, ENTRY_HEADER_SIZE, KIND_BATCH } from "../../operators/batch-frame.js";
+import { FRAME_MAGIC } from "../../operators/frame.js";
+import { patternBytes, sameBytes, shuffled } from "../support/bytes.js";
+import { connectedPair } from "../support/peers.js";
+
+/** A message and what dechunk must give back for it. */
+interface Sample {
+  value: PeerData;
+  expected: string | Uint8Array;
+}
+
+const smallText = fc.string({ unit: "binary", maxLength: 60 }).map((text): Sample => ({ value: text, expected: text }));
+const smallBinary = fc
+  .tuple(fc.integer({ min: 0, max: 300 }), fc.integer(), fc.boolean())
+  .map(([size, seed, asView]): Sample => {
+    const bytes = patternBytes(size + 4, seed);
+    // A view into a larger buffer: only the viewed bytes may travel.
+    return asView ? { value: bytes.subarray(2, 2 + size), expected: bytes.slice(2, 2 + size) } : { value: bytes.slice(0, size).buffer, expected: bytes.slice(0, size) };
+  });
+const bigBinary = fc.tuple(fc.integer({ min: 2_000, max: 40_000 }), fc.integer()).map(([size, seed]): Sample => {
+  const bytes = patternBytes(size, seed);
+  return { value: bytes.buffer, expected: bytes };
+});
+const bigText = fc.integer({ min: 1_000, max: 20_000 }).map((n): Sample => ({ value: "é".repeat(n), expected: "é".repeat(n) }));
+const mixedArb = fc.array(
+  fc.oneof({ weight: 6, arbitrary: smallText }, { weight: 6, arbitrary: smallBinary }, { weight: 1, arbitrary: bigBinary }, { weight: 1, arbitrary: bigText }),
+  { minLength: 1, maxLength: 80 },
+);
+const chunkSizeArb = fc.oneof(fc.integer({ min: 33, max: 400 }), fc.integer({ min: 401, max: 20_000 }), fc.constant(16 * 1024));
+
+const collect = <T>(source: Observable<T>): Promise<T[]> => firstValueFrom(source.pipe(toArray()));
+const batching = (chunkSize?: number) => chunk(chunkSize === undefined ? { batch: true } : { batch: true, chunkSize });
+
+function expectMessages(actual: readonly PeerMessage[], samples: readonly Sample[]): void {
+  expect(actual.length, "messages out").to.equal(samples.length);
+  samples.forEach((sample, i) => {
+    const message = actual[i];
+    if (typeof sample.expected === "string") {
+      expect(typeof message, `message ${i}`).to.equal("string");
+      expect(message === sample.expected, `message ${i} differs`).to.equal(true);
+    } else {
+      expect(message, `message ${i}`).to.be.instanceOf(ArrayBuffer);
+      expect(sameBytes(new Uint8Array(message as ArrayBuffer), sample.expected), `message ${i} bytes differ`).to.equal(true);
+    }
+  });
+}
+
+/** Is `frame` a batch frame (version byte)? */
+const isBatch = (frame: ArrayBuffer): boolean => new DataView(frame).getUint8(2) === BATCH_VERSION;
+
+/** A batch frame made by hand: header fields and entries ([kind, bytes]) settable to anything. */
+function rawBatch(entries: [number, Uint8Array][], fields: { magic?: number; kind?: number; stream?: number; seq?: number; count?: number; declare?: (i: number, length: number) => number } = {}): ArrayBuffer {
+  const size = BATCH_HEADER_SIZE + entries.reduce((sum, [, bytes]) => sum + ENTRY_HEADER_SIZE + bytes.byteLength, 0);
+  const frame = new ArrayBuffer(size);
+  const view = new DataView(frame);
+  view.setUint16(0, fields.magic ?? FRAME_MAGIC);
+  view.setUint8(2, BATCH_VERSION);
+  view.setUint8(3, fields.kind ?? KIND_BATCH);
+  view.setUint32(4, fields.stream ?? 1);
+  view.setUint32(8, fields.seq ?? 0);
+  view.setUint32(12, fields.count ?? entries.length);
+  let at = BATCH_HEADER_SIZE;
+  entries.forEach(([kind, bytes], i) => {
+    view.setUint8(at, kind);
+    view.setUint32(at + 1, fields.declare?.(i, bytes.byteLength) ?? bytes.byteLength);
+    new Uint8Array(frame, at + ENTRY_HEADER_SIZE).set(bytes);
+    at += ENTRY_HEADER_SIZE + bytes.byteLength;
+  });
+  return frame;
+}
+
+const text = (value: string): [number, Uint8Array] => [1, new TextEncoder().encode(value)];
+
+/** Runs frames through dechunk synchronously. */
+function outcome(frames: readonly ArrayBuffer[], options = {}): { messages: PeerMessage[]; end: unknown } {
+  const messages: PeerMessage[] = [];
+  let end: unknown;
+  from(frames)
+    .pipe(dechunk(options))
+    .subscribe({ next: (m) => messages.push(m), complete: () => (end = "complete"), error: (e: unknown) => (end = e) });
+  return { messages, end };
+}
+
+function expectFrameError(end: unknown, code: string, message?: RegExp): void {
+  expect(end).to.be.instanceOf(PeerError);
+  expect((end as PeerError).code, (end as PeerError).message).to.equal(code);
+  if (message) expect((end as PeerError).message).to.match(message);
+}
+
+describe("chunk({ batch: true }) / dechunk", () => {
+  it("round-trips small messages mixed with big ones, in order and intact, whatever the frame order (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(mixedArb, chunkSizeArb, fc.integer(), fc.boolean(), async (samples, chunkSize, seed, shuffle) => {
+        const frames = await collect(from(samples.map((s) => s.value)).pipe(batching(chunkSize)));
+        for (const frame of frames) expect(frame.byteLength).to.be.at.most(chunkSize);
+        const out = await collect(from(shuffle ? shuffled(frames, seed) : frames).pipe(dechunk()));
+        expectMessages(out, samples);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("packs a synchronous burst of small messages into as few frames as fit (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(smallText, { minLength: 1, maxLength: 200 }), async (samples) => {
+        const frames = await collect(from(samples.map((s) => s.value)).pipe(batching()));
+        const bytes = samples.reduce((sum, s) => sum + ENTRY_HEADER_SIZE + new TextEncoder().encode(s.expected as string).byteLength, 0);
+        // Every frame but the last is cut only because the next message did not fit.
+        expect(frames.length).to.be.at.most(Math.ceil(bytes / (16 * 1024 - BATCH_HEADER_SIZE - 300)));
+        expect(frames.every(isBatch)).to.equal(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps a batching stream and a plain stream apart when their frames interleave (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(mixedArb, mixedArb, fc.integer({ min: 40, max: 3000 }), fc.integer(), async (left, right, chunkSize, seed) => {
+        const leftFrames = await collect(from(left.map((s) => s.value)).pipe(batching(chunkSize)));
+        const rightFrames = await collect(from(right.map((s) => s.value)).pipe(chunk({ chunkSize })));
+        // Both streams through one dechunk; each stream's messages must come out in its own order.
+        const tagged = [...leftFrames.map((f) => ({ f, side: "left" })), ...rightFrames.map((f) => ({ f, side: "right" }))];
+        const mixed = shuffled(tagged, seed);
+        const streamOf = (frame: ArrayBuffer): number => new DataView(frame).getUint32(4);
+        const leftStream = streamOf(leftFrames[0] as ArrayBuffer);
+        const out: { message: PeerMessage; left: boolean }[] = [];
+        // dechunk gives no stream id, so feed one frame at a time and note whose messages it released.
+        const feed = new Subject<ArrayBuffer>();
+        let current = false;
+        feed.pipe(dechunk()).subscribe((message) => out.push({ message, left: current }));
+        for (const { f } of mixed) {
+          current = streamOf(f) === leftStream;
+          feed.next(f);
+        }
+        feed.complete();
+        expectMessages(out.filter((o) => o.left).map((o) => o.message), left);
+        expectMessages(out.filter((o) => !o.left).map((o) => o.message), right);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("holds a lone message only until the end of the task", async () => {
+    const source = new Subject<string>();
+    const frames: ArrayBuffer[] = [];
+    source.pipe(batching()).subscribe((frame) => frames.push(frame));
+    source.next("alone");
+    expect(frames).to.have.length(0);
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect(frames).to.have.length(1);
+    expect(await collect(from(frames).pipe(dechunk()))).to.deep.equal(["alone"]);
+  });
+
+  it("sends a full frame at once, and a big message right after the batch before it", () => {
+    const source = new Subject<PeerData>();
+    const frames: ArrayBuffer[] = [];
+    // Room for exactly two 7-byte messages.
+    source.pipe(batching(BATCH_HEADER_SIZE + 2 * (ENTRY_HEADER_SIZE + 7))).subscribe((frame) => frames.push(frame));
+    source.next("first..");
+    expect(frames).to.have.length(0);
+    source.next("second.");
+    expect(frames.map(isBatch)).to.deep.equal([true]);
+    source.next("third..");
+    source.next(new Uint8Array(20)); // too big for a batch of this size: 3 plain frames
+    expect(frames.slice(1).map(isBatch)).to.deep.equal([true, false, false, false]);
+    const { messages } = outcome(frames);
+    expect(messages.slice(0, 3)).to.deep.equal(["first..", "second.", "third.."]);
+    expect((messages[3] as ArrayBuffer).byteLength).to.equal(20);
+  });
+
+  describe("dechunk on bad batch frames", () => {
+    const valid = rawBatch([text("a"), text("b")]);
+    const cases: [string, ArrayBuffer[], string, RegExp][] = [
+      ["a batch frame shorter than its header", [valid.slice(0, BATCH_HEADER_SIZE - 1)], "ERR_FRAME_INVALID", /shorter than/],
+      ["bad magic", [rawBatch([text("a")], { magic: 0x1234 })], "ERR_FRAME_INVALID", /magic/],
+      ["a version-2 frame that is not a batch", [rawBatch([text("a")], { kind: 1 })], "ERR_FRAME_INVALID", /kind 1/],
+      ["a count of 0", [rawBatch([], { count: 0 })], "ERR_FRAME_INVALID", /0 messages/],
+      ["a count past the entries", [rawBatch([text("a")], { count: 2 })], "ERR_FRAME_INVALID", /ends inside/],
+      ["bytes after the last entry", [rawBatch([text("a"), text("b")], { count: 1 })], "ERR_FRAME_INVALID", /after its 1 messages/],
+      ["an entry of an unknown kind", [rawBatch([[7, new Uint8Array(2)]])], "ERR_FRAME_INVALID", /kind 7/],
+      ["an entry longer than the frame", [rawBatch([text("abc")], { declare: () => 4 })], "ERR_FRAME_INVALID", /past the frame's end/],
+      ["text that is not UTF-8", [rawBatch([[1, new Uint8Array([0xc3, 0x28])]])], "ERR_FRAME_INVALID", /UTF-8/],
+      ["a batch behind its stream", [valid, valid], "ERR_FRAME_INVALID", /behind the stream/],
+      ["a batch over a message already held", [rawBatch([text("c")], { seq: 2 }), rawBatch([text("b"), text("c")], { seq: 1 })], "ERR_FRAME_INVALID", /overlaps/],
+      ["a message over maxMessageSize", [rawBatch([[0, new Uint8Array(11)]])], "ERR_FRAME_TOO_LARGE", /over maxMessageSize 10/],
+    ];
+    for (const [name, frames, code, message] of cases) {
+      it(`rejects ${name} with ${code}`, () => {
+        const { end } = outcome(frames, { maxMessageSize: 10 });
+        expectFrameError(end, code, message);
+      });
+    }
+
+    it("counts a batch waiting for an earlier message against maxPendingBytes", () => {
+      const waiting = rawBatch([[0, new Uint8Array(8)], [0, new Uint8Array(8)]], { seq: 5 });
+      expect(outcome([waiting], { maxPendingBytes: 16 }).end).to.be.instanceOf(PeerError); // it never gets its earlier messages
+      expectFrameError(outcome([waiting], { maxPendingBytes: 15 }).end, "ERR_FRAME_TOO_LARGE", /maxPendingBytes/);
+    });
+
+    it("delivers a batch that arrives before the earlier message it follows, after it", () => {
+      const { messages, end } = outcome([rawBatch([text("b"), text("c")], { seq: 1 }), rawBatch([text("a")], { seq: 0 })]);
+      expect(end).to.equal("complete");
+      expect(messages).to.deep.equal(["a", "b", "c"]);
+    });
+
+    it("ends mutated batch frames in a frame error or completion, never a crash (property)", () => {
+      const framesArb = fc.array(fc.oneof(smallText, smallBinary), { minLength: 1, maxLength: 20 }).map((samples) => {
+        const frames: ArrayBuffer[] = [];
+        from(samples.map((s) => s.value))
+          .pipe(batching(200))
+          .subscribe((f) => frames.push(f));
+        return frames;
+      });
+      fc.assert(
+        fc.property(framesArb, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat(), (frames, flips, cut) => {
+          const mutated = frames.map((f) => f.slice(0));
+          for (const [which, at, value] of flips) {
+            const target = mutated[which % mutated.length] as ArrayBuffer;
+            new Uint8Array(target)[at % target.byteLength] = value;
+          }
+          const last = mutated.length - 1;
+          mutated[last] = (mutated[last] as ArrayBuffer).slice(0, (mutated[last] as ArrayBuffer).byteLength - (cut % 3));
+          const { end } = outcome(mutated);
+          expect(end, "dechunk must end synchronously").to.not.equal(undefined);
+          if (end !== "complete") expect(["ERR_FRAME_INVALID", "ERR_FRAME_TOO_LARGE"]).to.include((end as PeerError).code);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+
+  describe("on real peers", () => {
+    it("delivers a burst of small messages with big ones among them, in order and intact, in fewer sends", async () => {
+      const { a, b } = await connectedPair();
+      const samples: Sample[] = [];
+      for (let i = 0; i < 3000; i++) {
+        if (i % 1000 === 500) {
+          const bytes = patternBytes(200_000, i);
+          samples.push({ value: bytes.buffer, expected: bytes });
+        } else if (i % 2 === 0) samples.push({ value: `message ${i} ✓`, expected: `message ${i} ✓` });
+        else {
+          const bytes = patternBytes(1 + (i % 700), i);
+          samples.push({ value: bytes, expected: bytes });
+        }
+      }
+      let sends = 0;
+      b.data$.subscribe(() => sends++);
+      const received = firstValueFrom(b.data$.pipe(dechunk(), take(samples.length), toArray()));
+      await firstValueFrom(from(samples.map((s) => s.value)).pipe(chunk({ batch: true }), sendTo(a), toArray()));
+      expectMessages(await received, samples);
+      // About 1.8 MiB in 16 KiB frames: the 3000 messages must have shared them.
+      expect(sends, "data-channel messages").to.be.below(200);
+    });
+
+    it("does not hold back a lone message: it arrives while the pipeline stays open", async () => {
+      const { a, b } = await connectedPair();
+      const source = new Subject<string>();
+      const subscription = source.pipe(chunk({ batch: true }), sendTo(a)).subscribe();
+      const messages = new Subject<PeerMessage>();
+      b.data$.pipe(dechunk()).subscribe(messages);
+      for (const ping of ["ping 1", "ping 2 ✓"]) {
+        const arrived = firstValueFrom(messages);
+        source.next(ping);
+        expect(await arrived).to.equal(ping);
+      }
+      subscription.unsubscribe();
+    });
+
+    it("delivers in order when fed from inside sendTo's output", async () => {
+      const { a, b } = await connectedPair();
+      const count = 500;
+      const received = firstValueFrom(b.data$.pipe(dechunk(), take(count), toArray()));
+      const source = new Subject<string>();
+      let fed = 1;
+      const done = new Promise<void>((resolve, reject) => {
+        source.pipe(chunk({ batch: true }), sendTo(a)).subscribe({
+          next: () => {
+            for (let k = 0; k < 3 && fed < count; k++) source.next(`message ${fed++}`);
+            if (fed === count) {
+              fed++;
+              source.complete();
+            }
+          },
+          error: reject,
+          complete: resolve,
+        });
+      });
+      source.next("message 0");
+      await done;
+      expect(await received).to.deep.equal(Array.from({ length: count }, (_, i) => `message ${i}`));
+    });
+  });
+});
