@@ -50,6 +50,12 @@ const encoder = new TextEncoder();
  * this output, e.g. one message per running total of `sendTo()`) waits until that
  * message's last frame is out. The format is specified in docs/wire-format.md.
  *
+ * With `batch: true`, the small messages that arrive in one synchronous task share batch
+ * frames (one data-channel send for many messages): a frame goes out when full, and a
+ * part-filled one at the end of the task (a microtask), so a lone message is not held back.
+ * A message too big for an empty batch frame is framed as above, after the batch before it.
+ * `dechunk()` gives every message back on its own, in order.
+ *
  * Errors, which end the output and stop pulling the source at once:
  * - `ERR_FRAME_INVALID`: a value that is not a string, ArrayBuffer, view or Blob (the
  *   message says what it was).
@@ -70,7 +76,8 @@ const encoder = new TextEncoder();
  * @see {@link dechunk}
  * @see {@link sendTo}
  *
- * @param options `chunkSize`: largest frame in bytes, header included (default 16384, at least 33).
+ * @param options `chunkSize`: largest frame in bytes, header included (default 16384, at least 33);
+ * `batch`: pack the small messages of one task into shared frames (default false).
  * @return A function that returns an Observable of frames, each a fresh ArrayBuffer.
  */
 export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, ArrayBuffer> {
