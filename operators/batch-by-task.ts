@@ -13,12 +13,13 @@ import { subscribeChained } from "./subscribe-chained.js";
 export type Packet = Framable[] | Framable;
 
 /**
- * Groups messages into batches of at most `capacity` entry bytes; a message too big for
+ * Groups messages (made framable by `framable`, which may throw to refuse a value) into
+ * batches of at most `capacity` entry bytes; a message too big for
  * an empty batch goes alone, after the batch before it. Emits at most one list of packets
  * per input (and per end of task), after updating its state, so a consumer that feeds the
  * source from inside the output gets its values after the ones already taken.
  */
-export function batchByTask(capacity: number): OperatorFunction<Framable, Packet[]> {
+export function batchByTask<T>(capacity: number, framable: (value: T) => Framable): OperatorFunction<T, Packet[]> {
   return (source) =>
     new Observable<Packet[]>((subscriber) => {
       let batch: Framable[] = [];
@@ -38,7 +39,8 @@ export function batchByTask(capacity: number): OperatorFunction<Framable, Packet
       };
 
       subscribeChained(subscriber, source, {
-        next: (item) => {
+        next: (value) => {
+          const item = framable(value);
           const packets: Packet[] = [];
           const size = entrySize(item);
           if (bytes + size > capacity && batch.length > 0) packets.push(take());

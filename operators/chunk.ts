@@ -2,7 +2,7 @@
  * The `chunk()` operator: the sending half of the framing in frame.ts.
  * Each subscription is one stream with a random id, so several pipelines can share a channel.
  */
-import { Observable, concatMap, defer, map, type OperatorFunction } from "rxjs";
+import { Observable, concatMap, defer, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import { readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
@@ -97,12 +97,12 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
         seq = (seq + span) >>> 0;
         return first;
       };
-      const messages$ = source.pipe(readBlobs(), map(bytesOf));
+      const values$ = source.pipe(readBlobs());
       // concatMap frames one message (or one list of packets) at a time: a value that arrives
       // while frames are being emitted (even from inside this output) waits, so frames leave in order.
-      if (options.batch !== true) return messages$.pipe(concatMap((message) => framesOf([message], stream, nextSeq, chunkSize)));
-      return messages$.pipe(
-        batchByTask(batchCapacity),
+      if (options.batch !== true) return values$.pipe(concatMap((value) => framesOf([bytesOf(value)], stream, nextSeq, chunkSize)));
+      return values$.pipe(
+        batchByTask(batchCapacity, bytesOf),
         concatMap((packets) => framesOf(packets, stream, nextSeq, chunkSize)),
       );
     });

@@ -67,23 +67,34 @@ export function writeFrames(
   const stride = chunkSize - HEADER_SIZE;
   const total = bytes.byteLength;
   const count = frameCount(total, stride);
+  // The header is the same in every frame of the message but for its index: written into
+  // the first frame, copied from there into the others.
+  let header: Uint8Array | undefined;
   for (let index = 0; index < count; index++) {
     const start = index * stride;
     const length = Math.min(stride, total - start);
-    const frame = new ArrayBuffer(HEADER_SIZE + length);
-    const view = new DataView(frame);
-    view.setUint16(0, FRAME_MAGIC);
-    view.setUint8(2, FRAME_VERSION);
-    view.setUint8(3, kind);
-    view.setUint32(4, stream);
-    view.setUint32(8, seq);
-    view.setUint32(12, index);
-    view.setUint32(16, count);
-    view.setUint32(20, stride);
-    view.setUint32(24, Math.floor(total / TWO_POW_32));
-    view.setUint32(28, total % TWO_POW_32);
-    if (length > 0) new Uint8Array(frame, HEADER_SIZE, length).set(bytes.subarray(start, start + length));
-    if (!emit(frame)) return;
+    const frame = new Uint8Array(HEADER_SIZE + length);
+    if (header === undefined) {
+      const view = new DataView(frame.buffer);
+      view.setUint16(0, FRAME_MAGIC);
+      view.setUint8(2, FRAME_VERSION);
+      view.setUint8(3, kind);
+      view.setUint32(4, stream);
+      view.setUint32(8, seq);
+      view.setUint32(16, count);
+      view.setUint32(20, stride);
+      view.setUint32(24, Math.floor(total / TWO_POW_32));
+      view.setUint32(28, total % TWO_POW_32);
+      if (count > 1) header = frame.subarray(0, HEADER_SIZE);
+    } else {
+      frame.set(header);
+      frame[12] = index >>> 24;
+      frame[13] = (index >>> 16) & 0xff;
+      frame[14] = (index >>> 8) & 0xff;
+      frame[15] = index & 0xff;
+    }
+    if (length > 0) frame.set(length === total ? bytes : bytes.subarray(start, start + length), HEADER_SIZE);
+    if (!emit(frame.buffer)) return;
   }
 }
 

@@ -68,6 +68,9 @@ const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID
 
 export class Reassembler {
   private readonly streams = new Map<number, Stream>();
+  /** The stream used last, and its id: the back of the idle-eviction order. */
+  private recent: Stream | undefined;
+  private recentId = -1;
   private pendingMessages = 0;
   private pendingBytes = 0;
   /** Lossy mode only: incomplete messages, oldest first, the order they are dropped in. */
@@ -205,6 +208,8 @@ export class Reassembler {
 
   /** Finds or creates a stream's state; moves it to the back of the idle-eviction order. */
   private streamOf(id: number): Stream {
+    // Most frames come from the stream of the frame before: it is already the most recent.
+    if (id === this.recentId && this.recent !== undefined) return this.recent;
     let stream = this.streams.get(id);
     if (stream !== undefined) {
       this.streams.delete(id);
@@ -213,6 +218,8 @@ export class Reassembler {
       if (this.streams.size >= MAX_IDLE_STREAMS) this.forgetIdleStreams();
     }
     this.streams.set(id, stream);
+    this.recent = stream;
+    this.recentId = id;
     return stream;
   }
 
@@ -220,13 +227,16 @@ export class Reassembler {
     // Streams holding messages are bounded by maxPendingMessages, so idle ones can always go.
     for (const [id, stream] of this.streams) {
       if (this.streams.size < MAX_IDLE_STREAMS) return;
-      if (stream.partial.size === 0 && stream.ready.size === 0) this.streams.delete(id);
+      if (stream.partial.size > 0 || stream.ready.size > 0) continue;
+      this.streams.delete(id);
+      if (id === this.recentId) this.recent = undefined;
     }
   }
 }
 
 /** Whether any of the messages `seq` to `seq + span - 1` is already held; held messages are bounded by maxPendingMessages, so the walk is short. */
 function holdsAny(stream: Stream, seq: number, span: number): boolean {
+  if (stream.partial.size === 0 && stream.ready.size === 0) return false;
   for (const held of stream.partial.keys()) if (((held - seq) >>> 0) < span) return true;
   for (const [first, { messages }] of stream.ready) if (((first - seq) >>> 0) < span || ((seq - first) >>> 0) < messages.length) return true;
   return false;
