@@ -20,8 +20,9 @@ function browserRuntime(marks: Watermarks): Runtime {
   return {
     contenders: {
       raw: rawContender(globalThis, marks),
-      rxpeer: rxpeerContender(undefined, true, marks),
-      "rxpeer-send": rxpeerContender(undefined, false, marks),
+      rxpeer: rxpeerContender(undefined, "sendTo", marks),
+      "rxpeer-send": rxpeerContender(undefined, "send", marks),
+      "rxpeer-batch": rxpeerContender(undefined, "batch", marks),
       "simple-peer": simplePeerContender(SimplePeer, undefined),
       rtco: rtcoContender(RtcoPeer),
     },

@@ -35,8 +35,11 @@ export interface MemoryResult {
 const MiB = 1024 * 1024;
 /** Size of each piece of a streamed source: a file read one slice at a time. */
 const SLICE = MiB;
-/** How far a streamed source may run ahead of what `sendTo` reports sent. */
-const LOOKAHEAD = 2 * MiB;
+/**
+ * How far a streamed source may run ahead of what `sendTo` reports sent: one slice, so the
+ * next is read as soon as less than one is waiting (the channel's own queue keeps it fed).
+ */
+const LOOKAHEAD = SLICE;
 const FRAME_PAYLOAD = 16 * 1024 - 32;
 const TIMEOUT_MS = 180_000;
 

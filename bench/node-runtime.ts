@@ -24,8 +24,9 @@ export function nodeRuntime(): Runtime {
   return {
     contenders: {
       raw: rawContender(webrtc, NODE_WATERMARKS),
-      rxpeer: rxpeerContender(webrtc, true, NODE_WATERMARKS),
-      "rxpeer-send": rxpeerContender(webrtc, false, NODE_WATERMARKS),
+      rxpeer: rxpeerContender(webrtc, "sendTo", NODE_WATERMARKS),
+      "rxpeer-send": rxpeerContender(webrtc, "send", NODE_WATERMARKS),
+      "rxpeer-batch": rxpeerContender(webrtc, "batch", NODE_WATERMARKS),
       "simple-peer": simplePeerContender(SimplePeer, webrtc),
       rtco: rtcoContender(RtcoPeer),
     },

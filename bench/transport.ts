@@ -36,8 +36,11 @@ export interface Pair {
   close(): void;
 }
 
-/** The contenders; `rxpeer-send` is rxpeer driven by `peer.send` in a user-written loop instead of `sendTo`. */
-export type ContenderName = "raw" | "rxpeer" | "rxpeer-send" | "simple-peer" | "rtco";
+/**
+ * The contenders; `rxpeer-send` is rxpeer driven by `peer.send` in a user-written loop instead of `sendTo`,
+ * `rxpeer-batch` sends through `chunk({ batch: true })` + `sendTo` and receives through `dechunk`.
+ */
+export type ContenderName = "raw" | "rxpeer" | "rxpeer-send" | "rxpeer-batch" | "simple-peer" | "rtco";
 
 export interface Contender {
   name: ContenderName;

@@ -41,21 +41,22 @@ export function batchByTask<T>(capacity: number, framable: (value: T) => Framabl
       subscribeChained(subscriber, source, {
         next: (value) => {
           const item = framable(value);
-          const packets: Packet[] = [];
           const size = entrySize(item);
-          if (bytes + size > capacity && batch.length > 0) packets.push(take());
-          if (size > capacity) packets.push(item);
+          // Most messages only join the batch: the list of packets is made only when some go out.
+          let packets: Packet[] | undefined;
+          if (bytes + size > capacity && batch.length > 0) packets = [take()];
+          if (size > capacity) (packets ??= []).push(item);
           else {
             batch.push(item);
             bytes += size;
             // Full: not even an empty message fits any more.
-            if (capacity - bytes < ENTRY_HEADER_SIZE) packets.push(take());
+            if (capacity - bytes < ENTRY_HEADER_SIZE) (packets ??= []).push(take());
           }
           if (batch.length > 0 && !flushQueued) {
             flushQueued = true;
             queueMicrotask(flushAtEndOfTask);
           }
-          if (packets.length > 0) subscriber.next(packets);
+          if (packets !== undefined) subscriber.next(packets);
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {

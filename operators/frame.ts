@@ -162,6 +162,8 @@ export function decodeMessage(kind: FrameKind, bytes: Uint8Array, borrowed: bool
       throw new PeerError("ERR_FRAME_INVALID", "text message is not valid UTF-8", cause);
     }
   }
-  if (!borrowed && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer;
+  const { buffer, byteOffset, byteLength } = bytes;
+  if (!(buffer instanceof ArrayBuffer)) return bytes.slice().buffer;
+  if (!borrowed && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
+  return buffer.slice(byteOffset, byteOffset + byteLength);
 }

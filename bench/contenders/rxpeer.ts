@@ -1,11 +1,13 @@
 /**
  * rxpeer as its users write it: `new Peer`, `linkPeers`, `data$`, and for bulk either the
  * `sendTo()` operator (contender "rxpeer") or `peer.send` in the same backpressured loop
- * the raw baseline uses (contender "rxpeer-send"), which isolates the cost of `send`.
+ * the raw baseline uses (contender "rxpeer-send"), which isolates the cost of `send`; or
+ * the batching pipeline, `chunk({ batch: true })` + `sendTo()` on one side and `dechunk()`
+ * on the other (contender "rxpeer-batch").
  */
-import { filter, firstValueFrom, from, lastValueFrom } from "rxjs";
+import { Subject, filter, firstValueFrom, from, lastValueFrom } from "rxjs";
 import { Peer, linkPeers, type WebRTCImplementation } from "../../src/index.js";
-import { sendTo } from "../../operators/index.js";
+import { chunk, dechunk, sendTo } from "../../operators/index.js";
 import { type Contender, type Endpoint, type Pair, type Received, type WebRTC } from "../transport.js";
 import { sendWithBackpressure, type Watermarks } from "./raw.js";
 
@@ -30,11 +32,17 @@ export async function connectRxpeer(webrtc: WebRTC | undefined): Promise<{ peerA
   return { peerA, peerB, connectMs: performance.now() - start, channelOpenMs };
 }
 
-function endpoint(peer: Peer, viaSendTo: boolean, marks: Watermarks): Endpoint {
+/** How an rxpeer endpoint sends: the `sendTo()` operator, `peer.send` in the raw loop, or batching frames through `chunk({ batch: true })`. */
+export type RxpeerMode = "sendTo" | "send" | "batch";
+
+const NAMES: Record<RxpeerMode, "rxpeer" | "rxpeer-send" | "rxpeer-batch"> = { sendTo: "rxpeer", send: "rxpeer-send", batch: "rxpeer-batch" };
+
+function endpoint(peer: Peer, mode: RxpeerMode, marks: Watermarks): Endpoint {
+  if (mode === "batch") return batchingEndpoint(peer);
   return {
     send: (data) => peer.send(data),
     sendAll: async (messages) => {
-      if (viaSendTo) {
+      if (mode === "sendTo") {
         await lastValueFrom(from(messages).pipe(sendTo(peer)), { defaultValue: 0 });
         return { failedSends: 0 };
       }
@@ -49,18 +57,43 @@ function endpoint(peer: Peer, viaSendTo: boolean, marks: Watermarks): Endpoint {
 }
 
 /**
- * The rxpeer contender. `viaSendTo` picks how bulk is sent: the `sendTo()` operator with
- * its default watermarks, or `peer.send` in the raw loop with `marks`.
+ * Batching as a user writes it: one long-lived `chunk({ batch: true })` + `sendTo()` pipeline
+ * for single messages (ping-pong), one per burst for `sendAll`, `dechunk()` on the receiving side.
  */
-export function rxpeerContender(webrtc: WebRTC | undefined, viaSendTo: boolean, marks: Watermarks): Contender & { connect(): Promise<RxpeerPair> } {
+function batchingEndpoint(peer: Peer): Endpoint {
+  let singles: Subject<ArrayBuffer> | undefined;
   return {
-    name: viaSendTo ? "rxpeer" : "rxpeer-send",
+    send: (data) => {
+      if (!singles) {
+        singles = new Subject<ArrayBuffer>();
+        // The pair's close ends it with ERR_PEER_CLOSED: expected, nothing to report.
+        singles.pipe(chunk({ batch: true }), sendTo(peer)).subscribe({ error: () => undefined });
+      }
+      singles.next(data);
+    },
+    sendAll: async (messages) => {
+      await lastValueFrom(from(messages).pipe(chunk({ batch: true }), sendTo(peer)), { defaultValue: 0 });
+      return { failedSends: 0 };
+    },
+    onMessage: (listener: (data: Received) => void) => {
+      peer.data$.pipe(dechunk()).subscribe(listener);
+    },
+  };
+}
+
+/**
+ * The rxpeer contender, sending the `mode` way (the raw loop's `marks` for `send`,
+ * sendTo's default watermarks otherwise).
+ */
+export function rxpeerContender(webrtc: WebRTC | undefined, mode: RxpeerMode, marks: Watermarks): Contender & { connect(): Promise<RxpeerPair> } {
+  return {
+    name: NAMES[mode],
     backpressure: true,
     async connect(): Promise<RxpeerPair> {
       const { peerA, peerB, connectMs, channelOpenMs } = await connectRxpeer(webrtc);
       return {
-        a: endpoint(peerA, viaSendTo, marks),
-        b: endpoint(peerB, viaSendTo, marks),
+        a: endpoint(peerA, mode, marks),
+        b: endpoint(peerB, mode, marks),
         peerA,
         peerB,
         connectMs,
