@@ -108,19 +108,15 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
     });
 }
 
-/** The frames of some packets, in order, made one by one as they are taken; stops when the subscriber goes. */
+/**
+ * The frames of some packets, in order, made one by one as they are taken; stops when the
+ * subscriber goes. No closure is made per frame: this runs once per message.
+ */
 function framesOf(packets: readonly Packet[], stream: number, nextSeq: (span: number) => number, chunkSize: number): Observable<ArrayBuffer> {
   return new Observable<ArrayBuffer>((subscriber) => {
-    const emit = (frame: ArrayBuffer): boolean => {
-      subscriber.next(frame);
-      return !subscriber.closed;
-    };
     for (const packet of packets) {
-      if (Array.isArray(packet)) {
-        if (!emit(writeBatch(packet, stream, nextSeq(packet.length)))) return;
-        continue;
-      }
-      writeFrames(packet.bytes, packet.kind, stream, nextSeq(1), chunkSize, emit);
+      if (Array.isArray(packet)) subscriber.next(writeBatch(packet, stream, nextSeq(packet.length)));
+      else writeFrames(packet.bytes, packet.kind, stream, nextSeq(1), chunkSize, subscriber);
       if (subscriber.closed) return;
     }
     subscriber.complete();

@@ -50,11 +50,18 @@ export function frameCount(total: number, stride: number): number {
   return total === 0 ? 1 : Math.ceil(total / stride);
 }
 
+/** Where frames go as they are made: a Subscriber is one. */
+export interface FrameSink {
+  next(frame: ArrayBuffer): void;
+  /** Checked after each frame: true stops the cutting (the subscriber went away). */
+  readonly closed: boolean;
+}
+
 /**
- * Cuts `bytes` into frames of at most `chunkSize` bytes and hands each to `emit` as it is
- * made, so a consumer that sends at once never holds all frames; `emit` returns false to
- * stop early (the subscriber went away). Each frame is one
- * allocation (header + payload); the payload is copied once, from a view of the input.
+ * Cuts `bytes` into frames of at most `chunkSize` bytes and hands each to `sink` as it is
+ * made, so a consumer that sends at once never holds all frames; stops early once `sink`
+ * is closed. Each frame is one allocation (header + payload); the payload is copied once,
+ * from a view of the input.
  */
 export function writeFrames(
   bytes: Uint8Array,
@@ -62,7 +69,7 @@ export function writeFrames(
   stream: number,
   seq: number,
   chunkSize: number,
-  emit: (frame: ArrayBuffer) => boolean,
+  sink: FrameSink,
 ): void {
   const stride = chunkSize - HEADER_SIZE;
   const total = bytes.byteLength;
@@ -94,7 +101,8 @@ export function writeFrames(
       frame[15] = index & 0xff;
     }
     if (length > 0) frame.set(length === total ? bytes : bytes.subarray(start, start + length), HEADER_SIZE);
-    if (!emit(frame.buffer)) return;
+    sink.next(frame.buffer);
+    if (sink.closed) return;
   }
 }
 
@@ -162,8 +170,7 @@ export function decodeMessage(kind: FrameKind, bytes: Uint8Array, borrowed: bool
       throw new PeerError("ERR_FRAME_INVALID", "text message is not valid UTF-8", cause);
     }
   }
-  const { buffer, byteOffset, byteLength } = bytes;
-  if (!(buffer instanceof ArrayBuffer)) return bytes.slice().buffer;
-  if (!borrowed && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
-  return buffer.slice(byteOffset, byteOffset + byteLength);
+  if (!borrowed && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  // A typed array's slice() is the cheaper copy (ArrayBuffer.prototype.slice measured slower on V8).
+  return bytes.slice().buffer;
 }

@@ -256,7 +256,7 @@ describe("chunk / dechunk", () => {
     it("delivers a stream's messages in order when a later one completes first", () => {
       const frames: ArrayBuffer[] = [];
       for (const [seq, text] of ["first", "second"].entries()) {
-        writeFrames(new TextEncoder().encode(text), 1, 3, seq, HEADER_SIZE + 4, (f) => frames.push(f) > 0);
+        writeFrames(new TextEncoder().encode(text), 1, 3, seq, HEADER_SIZE + 4, { next: (f) => frames.push(f), closed: false });
       }
       const second = frames.slice(2);
       const { messages, end } = outcome([...second, ...frames.slice(0, 2)]);
