@@ -1,5 +1,7 @@
 // Browser half of the suite: the behaviour specs (test/behaviour) and browser-only
-// specs (test/browser) run in headless Chromium on its native WebRTC.
+// specs (test/browser) run in a headless browser on its native WebRTC: Chromium, or
+// Firefox with RXPEER_KARMA_BROWSER=firefox. scripts/browsers.mjs picks the binary
+// (CHROME_BIN / FIREFOX_BIN, the system's, else Chromium from @sparticuz/chromium).
 // Specs are bundled here with esbuild rather than a Karma preprocessor, so a spec
 // that fails to resolve breaks the run instead of silently running nothing.
 const path = require("node:path");
@@ -59,21 +61,47 @@ function SummaryReporter(baseReporterDecorator) {
 }
 SummaryReporter.$inject = ["baseReporterDecorator"];
 
-module.exports = (config) => {
+// Firefox's fake camera and microphone, granted without a prompt. Karma's page is served
+// from localhost, a secure context, so navigator.mediaDevices exists there.
+const FIREFOX_PREFS = {
+  "media.navigator.streams.fake": true,
+  "media.navigator.permission.disabled": true,
+  "media.autoplay.default": 0,
+  "media.autoplay.blocking_policy": 0,
+};
+
+async function browserLauncher(name) {
+  const { findChromium, findFirefox } = await import("./scripts/browsers.mjs");
+  if (name === "firefox") {
+    const firefox = findFirefox();
+    if (!firefox) throw new Error("karma: no Firefox found (set FIREFOX_BIN or install firefox-esr)");
+    process.env.FIREFOX_BIN = firefox.path;
+    console.log(`firefox (karma): ${firefox.path} (${firefox.source})`);
+    return { FirefoxHeadlessRxpeer: { base: "FirefoxHeadless", prefs: FIREFOX_PREFS } };
+  }
+  if (name !== "chromium") throw new Error(`karma: RXPEER_KARMA_BROWSER must be chromium or firefox, not ${name}`);
+  const chromium = await findChromium();
+  process.env.CHROME_BIN = chromium.path;
+  console.log(`chromium (karma): ${chromium.path} (${chromium.source})`);
+  return {
+    ChromeHeadlessRxpeer: {
+      base: "ChromeHeadless",
+      // The same flags as the Playwright-driven tests (test/support/chromium.ts), plus autoplay.
+      flags: [...require("./test/support/chromium-flags.json"), "--autoplay-policy=no-user-gesture-required"],
+    },
+  };
+}
+
+module.exports = async (config) => {
+  const customLaunchers = await browserLauncher(process.env.RXPEER_KARMA_BROWSER || "chromium");
   config.set({
     basePath: root,
     frameworks: ["mocha"],
     files: [{ pattern: bundle, watched: false }],
-    plugins: ["karma-mocha", "karma-chrome-launcher", { "reporter:summary": ["type", SummaryReporter] }],
+    plugins: ["karma-mocha", "karma-chrome-launcher", "karma-firefox-launcher", { "reporter:summary": ["type", SummaryReporter] }],
     reporters: ["dots", "summary"],
-    browsers: ["ChromeHeadlessRxpeer"],
-    customLaunchers: {
-      ChromeHeadlessRxpeer: {
-        base: "ChromeHeadless",
-        // The same flags as the Playwright-driven tests (test/support/chromium.ts), plus autoplay.
-        flags: [...require("./test/support/chromium-flags.json"), "--autoplay-policy=no-user-gesture-required"],
-      },
-    },
+    browsers: Object.keys(customLaunchers),
+    customLaunchers,
     client: { mocha: { timeout: 30000 }, captureConsole: false },
     failOnEmptyTestSuite: true,
     browserNoActivityTimeout: 120000,

@@ -1,5 +1,5 @@
 /**
- * Runs tasks in headless Chromium (/usr/bin/chromium, or CHROME_BIN) through
+ * Runs tasks in headless Chromium (the one scripts/browsers.mjs finds) through
  * playwright-core: the page bundle (bench/browser-page.ts, by esbuild) and simple-peer's
  * browser build are served from 127.0.0.1, and each task runs in that one page.
  */
@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { findChromium } from "../scripts/browsers.mjs";
 import type { Watermarks } from "./contenders/raw.js";
 import type { BenchPage } from "./browser-page.js";
 import type { Sample, Task } from "./tasks.js";
@@ -68,7 +69,7 @@ export async function openBrowserBench(): Promise<BrowserBench> {
   const { port } = server.address() as AddressInfo;
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: process.env.CHROME_BIN || "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: (await findChromium()).path, args: CHROMIUM_ARGS, headless: true });
     const page: Page = await browser.newPage();
     page.on("console", (message) => {
       if (message.type() === "error") console.error(`[chromium] ${message.text()}`);

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// `npm test`: runs the Node suite (vitest, @roamhq/wrtc) and the browser suite
-// (Karma, headless Chromium), then prints one line `N passed, N failed` summing both.
-// Fails when either runner fails or when either runs no test at all.
+// `npm test`: every runtime rxpeer is tested on, one after the other:
+//   node              vitest, @roamhq/wrtc (Node-only tests + the behaviour suite)
+//   node-datachannel  vitest, node-datachannel's polyfill (the behaviour suite's data specs)
+//   chromium          Karma, headless Chromium (behaviour suite + browser specs)
+//   firefox           Karma, headless Firefox (the same), where Firefox is installed
+// then one line per runtime `name: N passed, N failed` and, last, the total `N passed, N failed`.
+// Fails when a runner fails, or when a suite that ran executed no test at all.
+// Browser binaries come from scripts/browsers.mjs, which says where each one came from.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { findChromium, findFirefox } from "./browsers.mjs";
 
 const outDir = join(process.cwd(), "node_modules", ".rxpeer-test");
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const vitestReport = join(outDir, "vitest.json");
-const karmaReport = join(outDir, "karma.json");
 
 function run(name, command, args, env = {}) {
   console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
@@ -22,36 +26,56 @@ function readJson(file) {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
 }
 
-const chromium = process.env.CHROME_BIN || ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-const suites = [];
+const chromium = await findChromium();
+const firefox = findFirefox();
+console.log(`chromium: ${chromium.path} (${chromium.source}), for Karma and the Playwright-driven tests`);
+console.log(firefox ? `firefox: ${firefox.path} (${firefox.source}), for Karma` : "firefox: not installed, skipped");
+// Every child (vitest's Playwright tests included) uses the same binaries.
+const browserEnv = { CHROME_BIN: chromium.path, ...(firefox ? { FIREFOX_BIN: firefox.path } : {}) };
 
-const vitestStatus = run("node (vitest)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`]);
-const vitest = readJson(vitestReport);
-suites.push({
-  name: "node",
-  status: vitestStatus,
-  passed: vitest?.numPassedTests ?? 0,
-  // A file that fails to load has no test results of its own: count it as one failure.
-  failed: vitest
-    ? vitest.numFailedTests + vitest.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length
-    : 1,
-});
+function vitestSuite(name, configArgs) {
+  const report = join(outDir, `${name}.json`);
+  const status = run(`${name} (vitest)`, "npx", ["vitest", "run", ...configArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], browserEnv);
+  const results = readJson(report);
+  return {
+    name,
+    status,
+    passed: results?.numPassedTests ?? 0,
+    skipped: results?.numPendingTests ?? 0,
+    // A file that fails to load has no test results of its own: count it as one failure.
+    failed: results
+      ? results.numFailedTests + results.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length
+      : 1,
+  };
+}
 
-const karmaStatus = chromium
-  ? run("chromium (karma)", "npx", ["karma", "start", "karma.conf.cjs"], { CHROME_BIN: chromium, RXPEER_KARMA_SUMMARY: karmaReport })
-  : (console.error("no Chromium found: set CHROME_BIN or install chromium"), 1);
-const karma = readJson(karmaReport);
-suites.push({ name: "chromium", status: karmaStatus, passed: karma?.passed ?? 0, failed: (karma?.failed ?? 0) + (karma ? 0 : 1) });
+function karmaSuite(name) {
+  const report = join(outDir, `karma-${name}.json`);
+  const status = run(`${name} (karma)`, "npx", ["karma", "start", "karma.conf.cjs"], { ...browserEnv, RXPEER_KARMA_BROWSER: name, RXPEER_KARMA_SUMMARY: report });
+  const results = readJson(report);
+  return { name, status, passed: results?.passed ?? 0, skipped: results?.skipped ?? 0, failed: (results?.failed ?? 0) + (results ? 0 : 1) };
+}
 
+const suites = [
+  vitestSuite("node", []),
+  vitestSuite("node-datachannel", ["--config", "vitest.node-datachannel.config.ts"]),
+  karmaSuite("chromium"),
+  ...(firefox ? [karmaSuite("firefox")] : []),
+];
+
+console.log("");
 let ok = true;
 for (const suite of suites) {
-  console.log(`${suite.name}: ${suite.passed} passed, ${suite.failed} failed (exit ${suite.status})`);
+  const skipped = suite.skipped > 0 ? ` (${suite.skipped} skipped, not counted)` : "";
+  console.log(`${suite.name}: ${suite.passed} passed, ${suite.failed} failed${skipped}`);
+  if (suite.status !== 0) console.error(`${suite.name}: runner exited with ${suite.status}`);
   if (suite.status !== 0 || suite.failed > 0) ok = false;
   if (suite.passed === 0) {
     console.error(`${suite.name}: ran no test`);
     ok = false;
   }
 }
+if (!firefox) console.error("firefox: not installed, skipped");
 const passed = suites.reduce((sum, s) => sum + s.passed, 0);
 const failed = suites.reduce((sum, s) => sum + s.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);

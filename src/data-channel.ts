@@ -167,9 +167,11 @@ export class DataChannelLink {
   }
 
   #sendNow(data: string | ArrayBuffer | ArrayBufferView): void {
+    // Every view goes as its bytes: node-datachannel copies other views element by element.
+    const payload = ArrayBuffer.isView(data) && !(data instanceof Uint8Array) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data;
     try {
       // The overloads of send() differ per type; one call site keeps this path small.
-      (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(data);
+      (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(payload);
       this.#sent++;
     } catch (cause) {
       throw toPeerError("ERR_DATA_CHANNEL", "send failed", cause);

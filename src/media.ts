@@ -9,6 +9,7 @@
 import { PeerError, describe, toPeerError } from "./errors.js";
 import type { PeerEventSubjects } from "./facade.js";
 import type { Logger } from "./logger.js";
+import { supported } from "./runtime-quirks.js";
 
 interface SentTrack {
   sender: RTCRtpSender;
@@ -38,7 +39,7 @@ export class LocalMedia {
     expectMedia("addTrack", "MediaStreamTrack", track);
     expectMedia("addTrack", "MediaStream", stream);
     this.#assertNotSent(track);
-    this.#sent.set(track, { sender: this.#callPc("addTrack", () => this.pc.addTrack(track, stream)), stream });
+    this.#sent.set(track, { sender: this.#callPc("addTrack", () => supported("sending media", () => this.pc.addTrack(track, stream))), stream });
   }
 
   /** Stops sending `track`. Throws `ERR_MEDIA` if it was never added; after close there is nothing to stop. */

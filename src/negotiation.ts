@@ -13,6 +13,7 @@
  */
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { normaliseCandidate, supported } from "./runtime-quirks.js";
 import { candidateSignal, descriptionSignal, type ParsedSignal } from "./signal-format.js";
 import type { ResolvedOptions } from "./options.js";
 import type { SignalData } from "./types.js";
@@ -78,8 +79,23 @@ export class Negotiation {
       if (!candidate) this.#stopWaiting?.();
       if (this.#closed || !options.trickle || !candidate?.candidate) return;
       hooks.log.debug("local candidate", candidate.candidate);
-      hooks.signal(candidateSignal(candidate));
+      // The lazy read of localDescription happens only for an index-less candidate (node-datachannel's).
+      hooks.signal(candidateSignal(normaliseCandidate(candidate, () => pc.localDescription?.sdp)));
     };
+  }
+
+  /**
+   * Sends the offer an implementation made by itself, without `negotiationneeded`, when the
+   * initiator created its channel (node-datachannel negotiates on its own and never fires
+   * the event). Where the connection is still stable, `negotiationneeded` will come instead.
+   */
+  adoptImplementationOffer(): void {
+    if (this.#pc.signalingState !== "have-local-offer") return;
+    this.#hooks.log.debug("the implementation made its own offer");
+    void this.#enqueue("offer", async () => {
+      const offer = await this.#pc.createOffer();
+      if (!this.#closed && this.#pc.signalingState === "have-local-offer") this.#hooks.signal(descriptionSignal(offer));
+    });
   }
 
   /**
@@ -115,7 +131,7 @@ export class Negotiation {
 
   /** Starts an ICE restart: `negotiationneeded` then makes an offer with fresh credentials. */
   restartIce(): Promise<void> {
-    return this.#enqueue("ICE restart", async () => this.#pc.restartIce());
+    return this.#enqueue("ICE restart", async () => supported("ICE restarts", () => this.#pc.restartIce()));
   }
 
   /** Stops all further work and detaches the connection's negotiation callbacks. */
@@ -131,7 +147,7 @@ export class Negotiation {
     if (this.#pc.getTransceivers().length >= MAX_TRANSCEIVERS) {
       throw new PeerError("ERR_SIGNAL_INVALID", `too many transceivers requested (limit ${MAX_TRANSCEIVERS})`);
     }
-    this.#pc.addTransceiver(kind, init);
+    supported("media", () => this.#pc.addTransceiver(kind, init));
   }
 
   #enqueue(what: string, step: () => Promise<void>): Promise<void> {

@@ -101,6 +101,7 @@ export class Peer extends PeerEventEmitter {
     // answerer whether its remote peer is an rxpeer that expects the marker.
     if (this.initiator || channelConfig.negotiated) {
       this.#attachChannel(this.#pc.createDataChannel(this.#options.channelName, channelConfig.negotiated ? channelConfig : { protocol: HANDSHAKE_PROTOCOL, ...channelConfig }));
+      if (this.initiator) this.#negotiation.adoptImplementationOffer();
     } else {
       this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel);
     }

@@ -5,6 +5,7 @@ import { firstValueFrom } from "rxjs";
 import type { Peer, PeerError } from "../../src/index.js";
 import { allComplete, expectNothingLeft } from "../support/leaks.js";
 import { connectedPair } from "../support/peers.js";
+import { runtimeName } from "#test-runtime";
 
 function observe(peer: Peer): { closes: () => number; errors: PeerError[]; done: Promise<unknown> } {
   let closes = 0;
@@ -43,6 +44,10 @@ describe("the remote closes only its data channel", () => {
     for (let i = 0; i < 20; i++) a.send(`m${i}`);
     a.channel?.close();
     await closed;
-    expect(received).to.deep.equal(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    const sent = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    // node-datachannel's channel.close() drops what it still had queued (a runtime quirk, see
+    // docs/runtimes.md): there, what did arrive must still be in order, none twice.
+    if (runtimeName === "node-datachannel") expect(received).to.deep.equal(sent.slice(0, received.length));
+    else expect(received).to.deep.equal(sent);
   });
 });

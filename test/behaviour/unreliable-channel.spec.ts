@@ -5,12 +5,14 @@
 import { expect } from "chai";
 import { lossyTransfer } from "../support/unreliable.js";
 import { connectedPair } from "../support/peers.js";
+import { runtimeName } from "#test-runtime";
 
 describe("an unordered, unreliable channel", () => {
   it("delivers intact messages whole and reports the damaged ones as dropped", async () => {
     const { a, b } = await connectedPair({ channelConfig: { ordered: false, maxRetransmits: 0 } });
     expect(a.channel?.ordered).to.equal(false);
-    expect(b.channel?.maxRetransmits).to.equal(0);
+    // node-datachannel's answerer-side channel does not report the remote's reliability (null).
+    if (runtimeName !== "node-datachannel") expect(b.channel?.maxRetransmits).to.equal(0);
     const figures = await lossyTransfer(a, b, 200, 16);
     console.log(`[figure] unreliable channel: ${JSON.stringify(figures)}`);
     // A damaged message still sent two frames: only if the channel lost both is it never seen.

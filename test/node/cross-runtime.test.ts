@@ -1,33 +1,54 @@
-// Node to Chromium: an rxpeer on Node (@roamhq/wrtc) and an rxpeer in headless Chromium
-// meet in a room of the example signaling server on loopback, exchange text both ways,
-// and a 4 MiB file each way (chunk + sendTo / dechunk) whose SHA-256 must match.
-// The page's side is test/support/cross-runtime-page.ts, bundled here with esbuild.
+// Every runtime against the others: rxpeer on Node (@roamhq/wrtc), on Node with
+// node-datachannel, in headless Chromium and in headless Firefox. Each pair meets in a room
+// of the example signaling server on loopback, exchanges text both ways and a 4 MiB file
+// each way (chunk + sendTo / dechunk) whose SHA-256 must match; then the answerer leaves and
+// the initiator must see the close. Every runtime is the initiator in one pair and the
+// answerer in another. The browsers run test/support/cross-runtime-page.ts (bundled here
+// with esbuild); Node runs the same endpoint (test/support/cross-runtime-endpoint.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import type { Browser, Page } from "playwright-core";
-import { filter, firstValueFrom, lastValueFrom, of } from "rxjs";
+import type { Browser as PlaywrightBrowser } from "playwright-core";
+import type { Browser as PuppeteerBrowser } from "puppeteer-core";
 import { WebSocket } from "ws";
 import wrtc from "@roamhq/wrtc";
-import { Peer, type WebRTCImplementation } from "../../src/index.js";
-import { chunk, connectSignaling, dechunk, sendTo } from "../../operators/index.js";
+import * as nodeDatachannel from "node-datachannel/polyfill";
+import type { WebRTCImplementation } from "../../src/index.js";
 import { startSignalingServer, type SignalingServer } from "../../examples/signaling-server/server.js";
-import { roomChannel } from "../../examples/signaling-server/client.js";
-import type { FileDigest } from "../support/cross-runtime-page.js";
+import { crossRuntimeEndpoint, type CrossRuntimeEndpoint } from "../support/cross-runtime-endpoint.js";
 import { launchChromium } from "../support/chromium.js";
+import { FIREFOX_PATH, launchFirefox } from "../support/firefox.js";
 
 const FILE_SIZE = 4 * 1024 * 1024;
+
+type RuntimeName = "node" | "node-datachannel" | "chromium" | "firefox";
+
+/** The endpoint's methods, each answering through a promise (a page answers asynchronously). */
+type Remote = { [K in keyof CrossRuntimeEndpoint]: (...args: Parameters<CrossRuntimeEndpoint[K]>) => Promise<Awaited<ReturnType<CrossRuntimeEndpoint[K]>>> };
+
+interface Side {
+  remote: Remote;
+  /** Errors thrown in the page itself (none for Node). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+function remoteOf(call: (method: string, args: unknown[]) => Promise<unknown>): Remote {
+  return new Proxy({} as Remote, { get: (_target, method: string) => (...args: unknown[]) => call(method, args) });
+}
 
 let signaling: SignalingServer;
 let pageServer: Server;
 let pageUrl: string;
-let browser: Browser;
+let chromium: PlaywrightBrowser | undefined;
+let firefox: PuppeteerBrowser | undefined;
+
+if (!FIREFOX_PATH) console.error("firefox: not installed, skipped (cross-runtime pairs with Firefox)");
 
 beforeAll(async () => {
-  const [bundle, server, launched] = await Promise.all([
+  const [bundle, server, launchedChromium, launchedFirefox] = await Promise.all([
     build({
       entryPoints: [fileURLToPath(new URL("../support/cross-runtime-page.ts", import.meta.url))],
       bundle: true,
@@ -38,9 +59,11 @@ beforeAll(async () => {
     }),
     startSignalingServer(),
     launchChromium(),
+    FIREFOX_PATH ? launchFirefox() : undefined,
   ]);
   signaling = server;
-  browser = launched;
+  chromium = launchedChromium;
+  firefox = launchedFirefox;
   const script = bundle.outputFiles[0]?.text ?? "";
   // Served over http://127.0.0.1, a secure context, so crypto.subtle exists in the page.
   pageServer = createServer((request, response) => {
@@ -49,77 +72,87 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", () => resolve()));
   pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
-});
+}, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
+  await firefox?.close();
   await signaling?.close();
   await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
 });
 
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+// A page's endpoint is called by name with JSON-safe arguments, the same way in both drivers
+// (each sends this function's source to the page, so it may use nothing from this file).
+function callInPage([method, args]: readonly [string, unknown[]]): unknown {
+  const endpoint = window.crossRuntime as unknown as Record<string, (...values: unknown[]) => unknown>;
+  return endpoint[method]?.(...args);
 }
 
-describe("Node to Chromium through the example signaling server", () => {
-  it("connects, chats both ways and moves a 4 MiB file each way with equal SHA-256", async () => {
-    const page: Page = await browser.newPage();
-    const pageErrors: string[] = [];
+async function open(runtime: RuntimeName): Promise<Side> {
+  if (runtime === "node" || runtime === "node-datachannel") {
+    const implementation = (runtime === "node" ? wrtc : nodeDatachannel) as unknown as WebRTCImplementation;
+    const endpoint = crossRuntimeEndpoint({ wrtc: implementation, WebSocketCtor: WebSocket as never });
+    const table = endpoint as unknown as Record<string, (...values: unknown[]) => unknown>;
+    return { remote: remoteOf(async (method, args) => table[method]?.(...args)), pageErrors: [], close: async () => endpoint.leave() };
+  }
+  const pageErrors: string[] = [];
+  if (runtime === "chromium") {
+    if (!chromium) throw new Error("chromium did not launch");
+    const page = await chromium.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(pageUrl);
+    return { remote: remoteOf((method, args) => page.evaluate(callInPage, [method, args] as const)), pageErrors, close: () => page.close() };
+  }
+  if (!firefox) throw new Error("firefox did not launch");
+  const page = await firefox.newPage();
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  await page.goto(pageUrl);
+  return { remote: remoteOf((method, args) => page.evaluate(callInPage, [method, args] as const)), pageErrors, close: () => page.close() };
+}
 
-    const node = new Peer({ initiator: true, wrtc: wrtc as unknown as WebRTCImplementation, debug: 0 });
-    const nodeErrors: string[] = [];
-    node.error$.subscribe((error) => nodeErrors.push(`${error.code}: ${error.message}`));
-    try {
-      const room = `cross-${Date.now()}`;
-      const channel = roomChannel(signaling.url, room, {
-        WebSocketCtor: WebSocket,
-        onServerError: (error) => nodeErrors.push(`${error.code}: ${error.message}`),
-      });
-      connectSignaling(node, channel);
-      const texts = node.data$.pipe(filter((data): data is string => typeof data === "string"));
-      const fromChromium = firstValueFrom(texts.pipe(filter((text) => text.startsWith("hello from chromium"))));
-      const fileFromChromium = firstValueFrom(
-        node.data$.pipe(
-          filter((data): data is ArrayBuffer => data instanceof ArrayBuffer),
-          dechunk(),
-        ),
-      );
+// Every runtime initiates once and answers once; Node's two runtimes also meet each other.
+const PAIRS: readonly [RuntimeName, RuntimeName][] = [
+  ["node", "chromium"],
+  ["chromium", "node-datachannel"],
+  ["node-datachannel", "firefox"],
+  ["firefox", "node"],
+  ["chromium", "firefox"],
+  ["firefox", "chromium"],
+  ["node-datachannel", "node"],
+  ["node", "node-datachannel"],
+];
 
-      await Promise.all([page.evaluate(({ url, room }) => window.crossRuntime.join(url, room), { url: signaling.url, room }), firstValueFrom(node.connect$)]);
+describe("every runtime against the others, through the example signaling server", () => {
+  for (const [initiatorName, answererName] of PAIRS) {
+    const needsFirefox = initiatorName === "firefox" || answererName === "firefox";
+    it.skipIf(needsFirefox && !FIREFOX_PATH)(`${initiatorName} (initiator) to ${answererName} (answerer): connects, chats both ways and moves 4 MiB each way with equal SHA-256`, async () => {
+      const [initiator, answerer] = await Promise.all([open(initiatorName), open(answererName)]);
+      try {
+        const room = `cross-${initiatorName}-${answererName}-${Date.now()}`;
+        await Promise.all([initiator.remote.join(signaling.url, room, true), answerer.remote.join(signaling.url, room, false)]);
 
-      // Text, both ways.
-      node.send("hello from node");
-      expect(await page.evaluate(() => window.crossRuntime.nextText("hello from node"))).toBe("hello from node");
-      await page.evaluate(() => window.crossRuntime.sendText("hello from chromium"));
-      expect(await fromChromium).toBe("hello from chromium");
+        await initiator.remote.sendText(`hello from ${initiatorName}`);
+        expect(await answerer.remote.nextText("hello from")).toBe(`hello from ${initiatorName}`);
+        await answerer.remote.sendText(`hello from ${answererName}`);
+        expect(await initiator.remote.nextText("hello from")).toBe(`hello from ${answererName}`);
 
-      // 4 MiB, Node to Chromium.
-      const bytes = new Uint8Array(randomBytes(FILE_SIZE));
-      const sent = await lastValueFrom(of(bytes).pipe(chunk(), sendTo(node)));
-      expect(sent).toBeGreaterThan(FILE_SIZE); // frames carry a header each
-      const atChromium: FileDigest = await page.evaluate(() => window.crossRuntime.receivedFile());
-      expect(atChromium).toEqual({ size: FILE_SIZE, sha256: sha256(bytes) });
+        const forward = await initiator.remote.sendFile(FILE_SIZE);
+        expect(await answerer.remote.receivedFile()).toEqual(forward);
+        const back = await answerer.remote.sendFile(FILE_SIZE);
+        expect(await initiator.remote.receivedFile()).toEqual(back);
+        expect(forward.sha256).not.toBe(back.sha256);
 
-      // 4 MiB, Chromium to Node.
-      const fromPage: FileDigest = await page.evaluate((size) => window.crossRuntime.sendFile(size), FILE_SIZE);
-      const received = await fileFromChromium;
-      expect(received).toBeInstanceOf(ArrayBuffer);
-      const receivedBytes = new Uint8Array(received as ArrayBuffer);
-      expect({ size: receivedBytes.byteLength, sha256: sha256(receivedBytes) }).toEqual(fromPage);
+        expect(await initiator.remote.errors()).toEqual([]);
+        expect(await answerer.remote.errors()).toEqual([]);
+        expect([...initiator.pageErrors, ...answerer.pageErrors]).toEqual([]);
 
-      expect(await page.evaluate(() => window.crossRuntime.errors())).toEqual([]);
-      expect(nodeErrors).toEqual([]);
-      expect(pageErrors).toEqual([]);
-
-      // Chromium leaving closes the Node side too.
-      const nodeClosed = firstValueFrom(node.close$);
-      await page.evaluate(() => window.crossRuntime.leave());
-      await nodeClosed;
-    } finally {
-      node.destroy();
-      await page.close();
-    }
-  }, 60_000);
+        // The answerer leaving closes the initiator too.
+        const initiatorClosed = initiator.remote.closed();
+        await answerer.remote.leave();
+        await initiatorClosed;
+      } finally {
+        await Promise.all([initiator.close(), answerer.close()]);
+      }
+    }, 90_000);
+  }
 });

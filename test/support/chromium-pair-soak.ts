@@ -5,9 +5,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
 import type { PairSoakFigures } from "./pair-soak.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.js";
+import { launchChromium } from "./chromium.js";
 
 /** Soaks `pairs` pairs in a fresh headless Chromium and returns the page's figures. */
 export async function soakPairsInChromium(pairs: number, samples = 10): Promise<PairSoakFigures> {
@@ -26,7 +25,7 @@ export async function soakPairsInChromium(pairs: number, samples = 10): Promise<
     else response.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><title>rxpeer pair soak</title><script src="/soak.js"></script>');
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc"] });
+  const browser = await launchChromium(["--js-flags=--expose-gc"]);
   try {
     const page = await browser.newPage();
     const cdp = await page.context().newCDPSession(page);

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { Subject, lastValueFrom, toArray, type Observable } from "rxjs";
 import type { Peer } from "../../src/index.js";
+import { channelStatesAfterClose } from "#test-runtime";
 
 /** The public Observables of a peer. */
 export function peerStreams(peer: Peer): Observable<unknown>[] {
@@ -38,7 +39,7 @@ export function expectNothingLeft(peer: Peer, channel: RTCDataChannel | undefine
   expect(pc.connectionState, "connectionState").to.equal("closed");
   for (const name of connectionHandlers) expect(pc[name], `connection.${name}`).to.equal(null);
   if (channel) {
-    expect(["closing", "closed"], "channel.readyState").to.include(channel.readyState);
+    expect(channelStatesAfterClose, "channel.readyState").to.include(channel.readyState);
     for (const name of channelHandlers) expect(channel[name], `channel.${name}`).to.equal(null);
   }
   const subjects = subjectsOf(peer);
