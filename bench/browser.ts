@@ -1,7 +1,8 @@
 /**
  * Runs tasks in headless Chromium (the one scripts/browsers.mjs finds) through
- * playwright-core: the page bundle (bench/browser-page.ts, by esbuild) and simple-peer's
- * browser build are served from 127.0.0.1, and each task runs in that one page.
+ * playwright-core, or in headless Firefox through puppeteer-core: the page bundle
+ * (bench/browser-page.ts, by esbuild) and simple-peer's browser build are served from
+ * 127.0.0.1, and each task runs in that one page.
  */
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -9,7 +10,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
+import { launchFirefox } from "../test/support/firefox.js";
 import { findChromium } from "../scripts/browsers.mjs";
 import type { Watermarks } from "./contenders/raw.js";
 import type { BenchPage } from "./browser-page.js";
@@ -58,8 +60,67 @@ function serve(files: Record<string, { type: string; body: string }>): Promise<S
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-/** Starts Chromium on a page holding every contender. */
-export async function openBrowserBench(): Promise<BrowserBench> {
+/** A page that runs bench tasks, whichever browser drives it. */
+interface DrivenPage {
+  version: string;
+  /** Runs `runTask` in the page. */
+  run(task: Task, marks: Watermarks | null): Promise<Sample[]>;
+  isolated(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// Sent to the page as source: it may use nothing from this file.
+function runInPage([task, marks]: readonly [Task, Watermarks | null]): Promise<Sample[]> {
+  return (globalThis as unknown as { rxpeerBench: BenchPage }).rxpeerBench.runTask(task, marks ?? undefined);
+}
+
+function waitForBench(): boolean {
+  return "rxpeerBench" in globalThis;
+}
+
+async function openChromium(url: string, report: (line: string) => void): Promise<DrivenPage> {
+  const browser: Browser = await chromium.launch({ executablePath: (await findChromium()).path, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") report(message.text());
+    });
+    page.on("pageerror", (error) => report(error.message));
+    await page.goto(url);
+    await page.waitForFunction(waitForBench);
+    return {
+      version: browser.version(),
+      run: (task, marks) => page.evaluate(runInPage, [task, marks] as const),
+      isolated: () => page.evaluate(() => globalThis.crossOriginIsolated),
+      close: () => browser.close(),
+    };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+async function openFirefox(url: string, report: (line: string) => void): Promise<DrivenPage> {
+  const browser = await launchFirefox();
+  try {
+    const page = await browser.newPage();
+    page.on("pageerror", (error) => report(String(error)));
+    await page.goto(url);
+    await page.waitForFunction(waitForBench);
+    return {
+      version: (await browser.version()).replace(/^firefox\//, ""),
+      run: (task, marks) => page.evaluate(runInPage, [task, marks] as const),
+      isolated: () => page.evaluate(() => globalThis.crossOriginIsolated),
+      close: () => browser.close(),
+    };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+/** Starts the browser on a page holding every contender. */
+export async function openBrowserBench(name: "chromium" | "firefox" = "chromium"): Promise<BrowserBench> {
   const files = {
     "/": { type: "text/html", body: '<!doctype html><meta charset="utf-8"><title>rxpeer bench</title><script src="/simplepeer.min.js"></script><script src="/bench.js"></script>' },
     "/bench.js": { type: "text/javascript", body: await bundle() },
@@ -67,32 +128,19 @@ export async function openBrowserBench(): Promise<BrowserBench> {
   };
   const server = await serve(files);
   const { port } = server.address() as AddressInfo;
-  let browser: Browser | undefined;
+  const report = (line: string): void => console.error(`[${name}] ${line}`);
   try {
-    browser = await chromium.launch({ executablePath: (await findChromium()).path, args: CHROMIUM_ARGS, headless: true });
-    const page: Page = await browser.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error") console.error(`[chromium] ${message.text()}`);
-    });
-    page.on("pageerror", (error) => console.error(`[chromium] ${error.message}`));
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => "rxpeerBench" in globalThis);
-    if (!(await page.evaluate(() => globalThis.crossOriginIsolated))) console.error("[chromium] page is not cross-origin isolated: timers are coarse (100 us)");
-    const opened = browser;
+    const page = await (name === "chromium" ? openChromium : openFirefox)(`http://127.0.0.1:${port}/`, report);
+    if (!(await page.isolated())) report("page is not cross-origin isolated: timers are coarse (100 us)");
     return {
-      version: opened.version(),
-      run: (task, marks) =>
-        page.evaluate(
-          ([t, m]) => (globalThis as unknown as { rxpeerBench: BenchPage }).rxpeerBench.runTask(t, m ?? undefined),
-          [task, marks ?? null] as const,
-        ),
+      version: page.version,
+      run: (task, marks) => page.run(task, marks ?? null),
       close: async () => {
-        await opened.close();
+        await page.close();
         await new Promise((resolve) => server.close(resolve));
       },
     };
   } catch (err) {
-    await browser?.close();
     server.close();
     throw err;
   }

@@ -1,9 +1,11 @@
 /**
- * The contenders on Node: every library on @roamhq/wrtc, and the memory and files figures. @rtco/peer looks for RTCPeerConnection as a global and calls
+ * The contenders on Node: every library on @roamhq/wrtc, and the memory and files figures;
+ * raw and rxpeer on node-datachannel (with RXPEER_BENCH_WRTC=node-datachannel, set by bench/run.ts). @rtco/peer looks for RTCPeerConnection as a global and calls
  * `setLocalDescription()` without a description, which @roamhq/wrtc refuses, so a shimmed
  * RTCPeerConnection is installed as the global here (and only in bench processes).
  */
 import wrtc from "@roamhq/wrtc";
+import * as nodeDatachannel from "node-datachannel/polyfill";
 import RtcoPeer from "@rtco/peer";
 import SimplePeer from "simple-peer";
 import { rawContender, type Watermarks } from "./contenders/raw.js";
@@ -32,5 +34,20 @@ export function nodeRuntime(): Runtime {
     },
     memory: (mode, bytes) => measureMemory(mode, bytes, NODE_WATERMARKS),
     files: (mode, bytes) => measureFiles(mode, bytes, NODE_WATERMARKS),
+  };
+}
+
+/** Where `bufferedamountlow` fires (node-datachannel, browsers): the browsers' watermarks. */
+export const EVENT_WATERMARKS: Watermarks = { high: 64 * 1024, low: 16 * 1024 };
+
+/** raw against rxpeer on node-datachannel's W3C polyfill, with the same workloads. */
+export function nodeDatachannelRuntime(): Runtime {
+  const webrtc = nodeDatachannel as unknown as WebRTC;
+  return {
+    contenders: {
+      raw: rawContender(webrtc, EVENT_WATERMARKS),
+      rxpeer: rxpeerContender(webrtc, true, EVENT_WATERMARKS),
+      "rxpeer-send": rxpeerContender(webrtc, false, EVENT_WATERMARKS),
+    },
   };
 }

@@ -11,7 +11,7 @@ import { SERIES, type Figure, type Params } from "./tasks.js";
 
 export const NOTES_MARKER = "<!-- Everything below this line is written by hand; `npm run bench` keeps it. -->";
 
-export type RuntimeName = "node" | "chromium";
+export type RuntimeName = "node" | "node-datachannel" | "chromium" | "firefox";
 
 export interface RuntimeResults {
   runtime: RuntimeName;
@@ -32,7 +32,17 @@ export interface BenchResults {
 }
 
 const MiB = 1024 * 1024;
-const RUNTIME_TITLE: Record<RuntimeName, string> = { node: "Node (@roamhq/wrtc)", chromium: "Chromium (headless)" };
+const RUNTIME_TITLE: Record<RuntimeName, string> = {
+  node: "Node (@roamhq/wrtc)",
+  "node-datachannel": "Node (node-datachannel)",
+  chromium: "Chromium (headless)",
+  firefox: "Firefox (headless)",
+};
+
+/** The series of `figure` that this runtime measured (node-datachannel and Firefox: raw and rxpeer only). */
+function measured(runs: Runs, figure: Figure): typeof SERIES[Figure] {
+  return SERIES[figure].filter(({ id }) => runs.some((run) => run.some((sample) => sample.series === id)));
+}
 
 function fmt(value: number, digits = 1): string {
   if (!Number.isFinite(value)) return "-";
@@ -72,8 +82,9 @@ function transferSection(r: RuntimeResults, figure: "bulk" | "small"): string {
   const runs = r.runs[figure];
   if (!runs) return "";
   const unit = PRIMARY[figure].unit;
-  const hasSimplePeer = figure === "bulk";
-  const rows = SERIES[figure].map(({ id }) => {
+  const series = measured(runs, figure);
+  const hasSimplePeer = figure === "bulk" && series.some(({ id }) => id === "simple-peer");
+  const rows = series.map(({ id }) => {
     const row = [
       labelOf(figure, id),
       range(spread(metricOf(runs, id, "rate")), figure === "bulk" ? 1 : 0),
@@ -91,7 +102,7 @@ function transferSection(r: RuntimeResults, figure: "bulk" | "small"): string {
 function pingPongSection(r: RuntimeResults): string {
   const runs = r.runs.pingpong;
   if (!runs) return "";
-  const rows = SERIES.pingpong.map(({ id }) => [
+  const rows = measured(runs, "pingpong").map(({ id }) => [
     labelOf("pingpong", id),
     range(spread(metricOf(runs, id, "median")), 3),
     range(spread(metricOf(runs, id, "p99")), 3),
@@ -104,7 +115,7 @@ function pingPongSection(r: RuntimeResults): string {
 function connectSection(r: RuntimeResults): string {
   const runs = r.runs.connect;
   if (!runs) return "";
-  const rows = SERIES.connect.map(({ id }) => {
+  const rows = measured(runs, "connect").map(({ id }) => {
     const open = metricOf(runs, id, "ms_channelOpen");
     const total = metricOf(runs, id, "ms");
     const handshake = open.length === total.length && open.length > 0 ? spread(total.map((t, i) => t - (open[i] ?? t))) : undefined;
@@ -227,10 +238,11 @@ function targets(results: BenchResults): TargetRow[] {
 function targetsSection(results: BenchResults): string {
   const mark = (v: { text: string; met: boolean | undefined } | undefined): string =>
     v === undefined ? "n/a" : `${v.text} ${v.met === undefined ? "(not measured)" : v.met ? "**met**" : "**not met**"}`;
-  const rows = targets(results).map((t) => [t.target, mark(t.values.node), mark(t.values.chromium)]);
+  const names = results.runtimes.map((r) => r.runtime);
+  const rows = targets(results).map((t) => [t.target, ...names.map((name) => mark(t.values[name]))]);
   const core = results.sizes[0];
-  if (core) rows.push(["size: core <= 5 KiB min+gz", `${(core.gzip / 1024).toFixed(2)} KiB ${core.gzip <= 5 * 1024 ? "**met**" : "**not met**"}`, "(same bundle)"]);
-  return table(["target", "Node", "Chromium"], rows);
+  if (core) rows.push(["size: core <= 5 KiB min+gz", `${(core.gzip / 1024).toFixed(2)} KiB ${core.gzip <= 5 * 1024 ? "**met**" : "**not met**"}`, ...names.slice(1).map(() => "(same bundle)")]);
+  return table(["target", ...names.map((name) => RUNTIME_TITLE[name])], rows);
 }
 
 /** Bars for the chart: every non-baseline series of the throughput, latency and connect figures. */
@@ -241,7 +253,7 @@ function chartGroups(results: BenchResults): ChartGroup[] {
       const runs = r.runs[figure];
       if (!runs) continue;
       const { metric, higherIsBetter } = PRIMARY[figure];
-      const rows: ChartRow[] = SERIES[figure]
+      const rows: ChartRow[] = measured(runs, figure)
         .filter(({ id }) => id !== "raw")
         .map(({ id, label }) => {
           const s = ratioOf(runs, id, "raw", metric);

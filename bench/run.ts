@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every figure on Node (each run of each figure in a fresh process,
  * bench/node-worker.ts) and in headless Chromium (bench/browser.ts), the contenders
- * alternating run by run, then bundle sizes; writes docs/benchmarks.md, .svg and .json.
+ * alternating run by run; raw against rxpeer on node-datachannel and in headless Firefox
+ * with the same workloads; then bundle sizes; writes docs/benchmarks.md, .svg and .json.
  *
  *   npm run bench                        the default profile (about 12 minutes)
  *   npm run bench -- --profile=full      the issue's sizes everywhere, 5 runs each (about 25 minutes)
@@ -17,6 +18,8 @@ import { openBrowserBench } from "./browser.js";
 import { NOTES_MARKER, renderBenchChart, renderReport, type BenchResults, type RuntimeName, type RuntimeResults } from "./report.js";
 import { measureSizes } from "./size.js";
 import { RESULT_PREFIX, SERIES, type Figure, type Params, type Sample, type Task } from "./tasks.js";
+import type { ContenderName } from "./transport.js";
+import { FIREFOX_PATH } from "../test/support/firefox.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const KiB = 1024;
@@ -26,17 +29,24 @@ export interface RuntimePlan {
   params: Params;
   /** Runs per figure; 0 or absent skips the figure. */
   runs: Partial<Record<Figure, number>>;
+  /** Only the series of these contenders; all when absent. */
+  contenders?: ContenderName[];
 }
 
 export interface BenchConfig {
   profile: string;
   node?: RuntimePlan;
   chromium?: RuntimePlan;
+  "node-datachannel"?: RuntimePlan;
+  firefox?: RuntimePlan;
   size: boolean;
   /** Directory for benchmarks.md, .svg and .json; nothing is written when undefined. */
   outDir?: string;
   log?: (line: string) => void;
 }
+
+/** What node-datachannel and Firefox run: raw against rxpeer, nothing else. */
+const RAW_AND_RXPEER: ContenderName[] = ["raw", "rxpeer", "rxpeer-send"];
 
 const ISSUE_PARAMS: Params = {
   bulkBytes: 64 * MiB,
@@ -60,12 +70,18 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
     profile: "default",
     node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 3, pingpong: 5, connect: 5, memory: 2, files: 2 } },
     chromium: { params: { ...ISSUE_PARAMS, smallCount: 20_000 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 5 } },
+    // Each connect of a node-datachannel pair takes about a second, and Firefox moves bulk data
+    // at a few MiB/s: smaller sizes there keep the bench near its time.
+    "node-datachannel": { params: { ...ISSUE_PARAMS, bulkBytes: 32 * MiB, connectPairs: 5 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 3 }, contenders: RAW_AND_RXPEER },
+    firefox: { params: { ...ISSUE_PARAMS, bulkBytes: 16 * MiB, smallCount: 20_000 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 3 }, contenders: RAW_AND_RXPEER },
     size: true,
   },
   full: {
     profile: "full",
     node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5, memory: 3, files: 3 } },
     chromium: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 } },
+    "node-datachannel": { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 }, contenders: RAW_AND_RXPEER },
+    firefox: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 }, contenders: RAW_AND_RXPEER },
     size: true,
   },
   smoke: {
@@ -78,11 +94,14 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
       params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0 },
       runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 },
     },
+    "node-datachannel": { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
+    firefox: { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
     size: true,
   },
 };
 
 const FIGURES: Figure[] = ["bulk", "small", "pingpong", "connect", "memory", "files"];
+
 
 function rotate<T>(items: readonly T[], by: number): T[] {
   const k = items.length ? by % items.length : 0;
@@ -97,7 +116,7 @@ export function schedule(plan: RuntimePlan): Task[][] {
     const tasks: Task[] = [];
     for (const figure of FIGURES) {
       if (run >= (plan.runs[figure] ?? 0)) continue;
-      const series = rotate(SERIES[figure].map((s) => s.id), run);
+      const series = rotate(SERIES[figure].filter((s) => !plan.contenders || plan.contenders.includes(s.contender)).map((s) => s.id), run);
       // Memory and files are measured in a fresh process per series; the others share one per run.
       if (figure === "memory" || figure === "files") for (const id of series) tasks.push({ figure, series: [id], params: plan.params });
       else tasks.push({ figure, series, params: plan.params });
@@ -108,19 +127,19 @@ export function schedule(plan: RuntimePlan): Task[][] {
 }
 
 /** Runs one task in a fresh Node process; a process that dies without a result is retried once. */
-async function runNodeTask(task: Task, log: (line: string) => void): Promise<Sample[]> {
+async function runNodeTask(task: Task, log: (line: string) => void, wrtc: "node" | "node-datachannel" = "node"): Promise<Sample[]> {
   for (let attempt = 1; ; attempt++) {
-    const { samples, detail } = await spawnWorker(task);
+    const { samples, detail } = await spawnWorker(task, wrtc);
     if (samples) return samples;
     log(`  node ${task.figure} [${task.series.join(", ")}]: worker failed (${detail})${attempt < 2 ? ", retrying" : ""}`);
     if (attempt >= 2) return task.series.map((series) => ({ series, metrics: {}, intact: false, error: `worker failed: ${detail}` }));
   }
 }
 
-function spawnWorker(task: Task): Promise<{ samples?: Sample[]; detail: string }> {
+function spawnWorker(task: Task, wrtc: "node" | "node-datachannel"): Promise<{ samples?: Sample[]; detail: string }> {
   const args = ["--expose-gc", "--import", "tsx", join(root, "bench", "node-worker.ts"), JSON.stringify(task)];
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RXPEER_BENCH_WRTC: wrtc } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -175,32 +194,33 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const loadBefore = loadavg();
   const runtimes: RuntimeResults[] = [];
 
-  if (config.node) {
-    const results = emptyRuntime("node", process.version, config.node.params);
+  const runPlan = async (name: RuntimeName, version: string, plan: RuntimePlan, run: (task: Task) => Promise<Sample[]>): Promise<void> => {
+    const results = emptyRuntime(name, version, plan.params);
     runtimes.push(results);
-    const runs = schedule(config.node);
-    for (const [run, tasks] of runs.entries()) {
+    const runs = schedule(plan);
+    for (const [index, tasks] of runs.entries()) {
       for (const task of tasks) {
-        const samples = await runNodeTask(task, log);
-        record(results, task, run, samples);
-        log(`node run ${run + 1}/${runs.length} ${task.figure}: ${describe(samples, task.figure)}`);
+        const samples = await run(task);
+        record(results, task, index, samples);
+        log(`${name} run ${index + 1}/${runs.length} ${task.figure}: ${describe(samples, task.figure)}`);
       }
     }
-  }
+  };
 
-  if (config.chromium) {
-    const browser = await openBrowserBench();
+  if (config.node) await runPlan("node", process.version, config.node, (task) => runNodeTask(task, log));
+  const ndcPlan = config["node-datachannel"];
+  if (ndcPlan) await runPlan("node-datachannel", packageVersion("node-datachannel"), { ...ndcPlan, runs: { ...ndcPlan.runs, memory: 0, files: 0 } }, (task) => runNodeTask(task, log, "node-datachannel"));
+
+  for (const name of ["chromium", "firefox"] as const) {
+    const plan = config[name];
+    if (!plan) continue;
+    if (name === "firefox" && !FIREFOX_PATH) {
+      log("firefox: not installed, skipped");
+      continue;
+    }
+    const browser = await openBrowserBench(name);
     try {
-      const results = emptyRuntime("chromium", browser.version, config.chromium.params);
-      runtimes.push(results);
-      const runs = schedule({ ...config.chromium, runs: { ...config.chromium.runs, memory: 0, files: 0 } });
-      for (const [run, tasks] of runs.entries()) {
-        for (const task of tasks) {
-          const samples = await browser.run(task);
-          record(results, task, run, samples);
-          log(`chromium run ${run + 1}/${runs.length} ${task.figure}: ${describe(samples, task.figure)}`);
-        }
-      }
+      await runPlan(name, browser.version, { ...plan, runs: { ...plan.runs, memory: 0, files: 0 } }, (task) => browser.run(task));
     } finally {
       await browser.close();
     }
@@ -217,10 +237,12 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
       rxpeer: (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version + " (this checkout)",
       rxjs: packageVersion("rxjs"),
       "@roamhq/wrtc": packageVersion("@roamhq/wrtc"),
+      "node-datachannel": packageVersion("node-datachannel"),
       "simple-peer": packageVersion("simple-peer"),
       "@rtco/peer": packageVersion("@rtco/peer"),
       esbuild: packageVersion("esbuild"),
       "playwright-core": packageVersion("playwright-core"),
+      "puppeteer-core": packageVersion("puppeteer-core"),
     },
     runtimes,
     sizes,
@@ -266,6 +288,8 @@ async function main(): Promise<void> {
     ...profile,
     node: pick(profile.node, "node"),
     chromium: pick(profile.chromium, "chromium"),
+    "node-datachannel": pick(profile["node-datachannel"], "node-datachannel"),
+    firefox: pick(profile.firefox, "firefox"),
     size: profile.size && (!only || only.includes("size")),
     outDir,
   });

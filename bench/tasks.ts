@@ -103,7 +103,8 @@ export interface Sample {
 
 /** Whatever a runtime offers: its contenders, and (Node) the memory and files figures. */
 export interface Runtime {
-  contenders: Record<ContenderName, Contender>;
+  /** The contenders this runtime runs (node-datachannel and Firefox: raw and rxpeer only). */
+  contenders: Partial<Record<ContenderName, Contender>>;
   memory?: (mode: MemoryMode, bytes: number) => Promise<MemoryResult>;
   files?: (mode: FilesMode, bytes: number) => Promise<FilesResult>;
 }
@@ -126,7 +127,9 @@ export async function runTask(task: Task, runtime: Runtime): Promise<Sample[]> {
   const contenderOf = (id: string): Contender => {
     const def = SERIES[task.figure].find((series) => series.id === id);
     if (!def) throw new Error(`no series ${id} in figure ${task.figure}`);
-    return runtime.contenders[def.contender];
+    const contender = runtime.contenders[def.contender];
+    if (!contender) throw new Error(`${def.contender} does not run on this runtime`);
+    return contender;
   };
   const failed = (id: string, err: unknown): Sample => ({ series: id, metrics: {}, intact: false, error: err instanceof Error ? err.message : String(err) });
   if (task.figure === "connect") {

@@ -92,10 +92,7 @@ export class Negotiation {
   adoptImplementationOffer(): void {
     if (this.#pc.signalingState !== "have-local-offer") return;
     this.#hooks.log.debug("the implementation made its own offer");
-    void this.#enqueue("offer", async () => {
-      const offer = await this.#pc.createOffer();
-      if (!this.#closed && this.#pc.signalingState === "have-local-offer") this.#hooks.signal(descriptionSignal(offer));
-    });
+    void this.#enqueue("offer", () => this.#makeOffer("have-local-offer"));
   }
 
   /**
@@ -184,11 +181,12 @@ export class Negotiation {
     if (missing.length === 0 && forDirections && changed) this.#hooks.signal({ type: "renegotiate", renegotiate: true });
   }
 
-  async #makeOffer(): Promise<void> {
+  // `from` is "have-local-offer" only for an offer the implementation already set by itself.
+  async #makeOffer(from: RTCSignalingState = "stable"): Promise<void> {
     // Not stable: an exchange is under way; negotiationneeded fires again once it settles.
-    if (this.#pc.signalingState !== "stable") return;
+    if (this.#pc.signalingState !== from) return;
     const offer = await this.#pc.createOffer(this.#options.offerOptions);
-    if (this.#closed || this.#pc.signalingState !== "stable") return;
+    if (this.#closed || this.#pc.signalingState !== from) return;
     const applied = await this.#setLocal(offer);
     if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
     this.#hooks.log.debug("local offer");

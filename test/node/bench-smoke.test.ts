@@ -1,5 +1,6 @@
 // The benchmark harness (`npm run bench`) at tiny sizes, so it cannot rot: every figure
-// runs once on Node and in headless Chromium, every series must deliver its data intact,
+// runs once on Node and in headless Chromium, raw and rxpeer on node-datachannel and in
+// headless Firefox (where installed), every series must deliver its data intact,
 // and the report and chart must be written. No timing is asserted: figures on a shared
 // machine are noise at these sizes.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -8,21 +9,25 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROFILES, runBench } from "../../bench/run.js";
 import { SERIES } from "../../bench/tasks.js";
+import { FIREFOX_PATH } from "../support/firefox.js";
 
 describe("bench harness, smoke profile", () => {
-  it("measures every series of every figure on both runtimes with the data intact, and writes the report", async () => {
+  it("measures every series of every figure on every runtime with the data intact, and writes the report", async () => {
     const outDir = mkdtempSync(join(tmpdir(), "rxpeer-bench-"));
     try {
       const smoke = PROFILES.smoke;
       if (!smoke) throw new Error("no smoke profile");
       const results = await runBench({ ...smoke, outDir, log: () => undefined });
 
-      expect(results.runtimes.map((r) => r.runtime)).toEqual(["node", "chromium"]);
+      expect(results.runtimes.map((r) => r.runtime)).toEqual(["node", "node-datachannel", "chromium", ...(FIREFOX_PATH ? ["firefox"] : [])]);
       for (const runtime of results.runtimes) {
         const figures = runtime.runtime === "node" ? (["bulk", "small", "pingpong", "connect", "memory", "files"] as const) : (["bulk", "small", "pingpong", "connect"] as const);
+        // node-datachannel and Firefox run raw against rxpeer only.
+        const everyContender = runtime.runtime === "node" || runtime.runtime === "chromium";
         for (const figure of figures) {
           const samples = runtime.runs[figure]?.flat() ?? [];
-          expect(samples.map((s) => s.series).sort(), `${runtime.runtime} ${figure}`).toEqual(SERIES[figure].map((s) => s.id).sort());
+          const expected = SERIES[figure].filter((s) => everyContender || ["raw", "rxpeer", "rxpeer-send"].includes(s.contender));
+          expect(samples.map((s) => s.series).sort(), `${runtime.runtime} ${figure}`).toEqual(expected.map((s) => s.id).sort());
           for (const sample of samples) {
             const where = `${runtime.runtime} ${figure} ${sample.series}`;
             expect(sample.error, where).toBeUndefined();
@@ -37,6 +42,7 @@ describe("bench harness, smoke profile", () => {
       const report = readFileSync(join(outDir, "benchmarks.md"), "utf8");
       expect(report).toContain("## Targets");
       expect(report).toContain("rxpeer sendTo(), 64 KiB messages");
+      expect(report).toContain("Node (node-datachannel)");
       expect(readFileSync(join(outDir, "benchmarks.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
     } finally {
       rmSync(outDir, { recursive: true, force: true });

@@ -15,8 +15,8 @@ export interface FileDigest {
 }
 
 export interface CrossRuntimeEndpoint {
-  /** Joins `room`, as the initiator or the answerer; resolves once the data channel is open. */
-  join(serverUrl: string, room: string, initiator: boolean): Promise<void>;
+  /** Joins `room`, as the answerer unless `initiator`; resolves once the data channel is open. */
+  join(serverUrl: string, room: string, initiator?: boolean): Promise<void>;
   sendText(text: string): void;
   /** Resolves with the first text message from the remote peer that starts with `prefix`. */
   nextText(prefix: string): Promise<string>;
@@ -53,7 +53,7 @@ export function crossRuntimeEndpoint(options: { wrtc?: WebRTCImplementation; Web
   }
 
   return {
-    async join(serverUrl, room, initiator) {
+    async join(serverUrl, room, initiator = false) {
       const created = new Peer({ initiator, debug: 0, ...(options.wrtc ? { wrtc: options.wrtc } : {}) });
       peer = created;
       created.error$.subscribe((error) => errors.push(`${error.code}: ${error.message}`));
