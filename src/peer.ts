@@ -15,6 +15,9 @@ import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./option
 import { parseSignal } from "./signal-format.js";
 import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
 
+/** How long a closing peer waits for its channel's deferred close before closing the connection anyway. */
+const CHANNEL_CLOSE_WAIT_MS = 200;
+
 /**
  * A WebRTC peer whose every event is a hot Observable.
  *
@@ -314,11 +317,20 @@ export class Peer extends PeerEventEmitter {
     this.#negotiation.close();
     this.#link?.close();
     this.#pc.onconnectionstatechange = this.#pc.ondatachannel = this.#pc.ontrack = null;
-    try {
-      this.#pc.close();
-    } catch (cause) {
-      this.#log.debug("RTCPeerConnection.close threw", cause);
-    }
+    const closeConnection = (): void => {
+      try {
+        this.#pc.close();
+      } catch (cause) {
+        this.#log.debug("RTCPeerConnection.close threw", cause);
+      }
+    };
+    // A channel still open after close() closes on a later turn (node-datachannel): closing the
+    // connection first could lose that close, and the remote would never see one. So wait for it.
+    const channel = this.#link?.channel;
+    if (channel?.readyState === "open") {
+      const timer = setTimeout(closeConnection, CHANNEL_CLOSE_WAIT_MS);
+      channel.addEventListener("close", () => (clearTimeout(timer), closeConnection()), { once: true });
+    } else closeConnection();
     this.#channelState.next("closed");
     this.#connectionStateSubject.next("closed");
     this.#emit.close.next();

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { firstValueFrom, lastValueFrom, toArray, merge, map } from "rxjs";
 import { PeerError, type Peer } from "../../src/index.js";
 import { connectedPair, makePeer } from "../support/peers.js";
-import { channelStatesAfterClose } from "#test-runtime";
+import { closesOnALaterTurn } from "#test-runtime";
 
 function completes(peer: Peer): Promise<string[]> {
   const names = ["signal$", "connect$", "data$", "close$", "error$", "stream$", "removestream$", "track$", "removetrack$", "connected$", "connectionState$"] as const;
@@ -50,8 +50,10 @@ describe("destroy", () => {
     const { a } = await connectedPair();
     const channel = a.channel!;
     a.destroy();
+    // node-datachannel gets there on a later turn: wait for the channel's close there.
+    if (closesOnALaterTurn && channel.readyState !== "closed") await new Promise((resolve) => channel.addEventListener("close", resolve, { once: true }));
     expect(a.connection.connectionState).to.equal("closed");
-    expect(channelStatesAfterClose).to.include(channel.readyState);
+    expect(["closing", "closed"]).to.include(channel.readyState);
   });
 
   it("throws ERR_NOT_CONNECTED when sending after close", async () => {

@@ -6,8 +6,5 @@ export const runtimeName: "chromium" | "firefox" = /Firefox\//.test(navigator.us
 export const wrtc: WebRTCImplementation | undefined = undefined;
 /** Whether the runtime can send media (tracks, transceivers, ICE restart). */
 export const runtimeHasMedia = true;
-/**
- * The readyState a channel may show right after close(): "closing" at once by the spec;
- * node-datachannel's close() waits for the next turn of the event loop, so "open" there.
- */
-export const channelStatesAfterClose: readonly RTCDataChannelState[] = ["closing", "closed"];
+/** Whether a peer's channel and connection reach "closed" only on a later turn after destroy() (node-datachannel only). */
+export const closesOnALaterTurn = false;
