@@ -7,16 +7,10 @@ import { findFirefox } from "../../scripts/browsers.mjs";
 /** The Firefox binary, or undefined where none is installed (tests then skip, loudly). */
 export const FIREFOX_PATH: string | undefined = findFirefox()?.path;
 
-/**
- * Fake camera and microphone granted without a prompt, and ICE on these test machines:
- * host candidates as plain addresses (not mDNS names other runtimes cannot resolve) and
- * loopback gathered, as Chromium and the Node runtimes do.
- */
+/** Fake camera and microphone, granted without a prompt (the same prefs as karma.conf.cjs). */
 export const FIREFOX_PREFS: Readonly<Record<string, boolean | number>> = {
   "media.navigator.streams.fake": true,
   "media.navigator.permission.disabled": true,
-  "media.peerconnection.ice.obfuscate_host_addresses": false,
-  "media.peerconnection.ice.loopback": true,
 };
 
 /** Launches headless Firefox; the caller closes it. Throws where Firefox is not installed. */
