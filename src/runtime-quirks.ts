@@ -18,16 +18,10 @@ import { PeerError } from "./errors.js";
  */
 export function normaliseCandidate(candidate: RTCIceCandidateInit, sdp: () => string | undefined): RTCIceCandidateInit {
   const line = candidate.candidate ?? "";
+  if (!line.startsWith("a=") && candidate.sdpMLineIndex != null) return candidate;
+  const index = candidate.sdpMLineIndex ?? (sdp() ?? "").split(/\r?\nm=/).slice(1).findIndex((section) => section.split(/\r?\n/).includes(`a=mid:${candidate.sdpMid}`));
   // Field by field: an implementation's RTCIceCandidate keeps them as getters, which a spread would miss.
-  const normal: RTCIceCandidateInit = { candidate: line.startsWith("a=") ? line.slice(2) : line, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex };
-  if (candidate.usernameFragment != null) normal.usernameFragment = candidate.usernameFragment;
-  if (normal.sdpMLineIndex == null) {
-    delete normal.sdpMLineIndex;
-    const sections = (sdp() ?? "").split(/\r?\nm=/).slice(1);
-    const index = sections.findIndex((section) => section.split(/\r?\n/).includes(`a=mid:${candidate.sdpMid}`));
-    if (index >= 0) normal.sdpMLineIndex = index;
-  }
-  return normal;
+  return { candidate: line.replace(/^a=/, ""), sdpMid: candidate.sdpMid, sdpMLineIndex: index >= 0 ? index : undefined, usernameFragment: candidate.usernameFragment };
 }
 
 /**

@@ -1,5 +1,6 @@
-// Media in Chromium with the sources a browser app uses: the fake camera and microphone
-// from getUserMedia (Karma starts Chromium with --use-fake-device-for-media-stream) and a
+// Media in the browser (Chromium, Firefox) with the sources a browser app uses: the fake camera
+// and microphone from getUserMedia (Karma starts Chromium with --use-fake-device-for-media-stream,
+// Firefox with the pref media.navigator.streams.fake) and a
 // canvas captureStream(). The receiver's getStats() must show RTP arriving. The cases
 // shared with Node are in test/behaviour/media.spec.ts.
 import { expect } from "chai";
@@ -7,6 +8,7 @@ import { filter, firstValueFrom, take, toArray } from "rxjs";
 import type { Peer } from "../../src/index.js";
 import { framesArrive, videoTrack } from "../support/media.js";
 import { connectedPair } from "../support/peers.js";
+import { runtimeName } from "#test-runtime";
 
 const cameraTracks = new Set<MediaStreamTrack>();
 
@@ -41,7 +43,7 @@ async function bytesGrow(peer: Peer, kinds: string[], from: Record<string, numbe
   }
 }
 
-describe("media in Chromium (fake devices, canvas)", () => {
+describe(`media in ${runtimeName} (fake devices, canvas)`, () => {
   it("the fake camera and microphone reach the other peer as one stream; its inbound-rtp bytesReceived grows for both", async () => {
     const { a, b } = await connectedPair();
     const local = await fakeCameraAndMicrophone();
