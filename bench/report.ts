@@ -29,6 +29,8 @@ export interface BenchResults {
   versions: Record<string, string>;
   runtimes: RuntimeResults[];
   sizes: SizeRow[];
+  /** Set by `--merge`: which runtimes were measured when, and which were kept from an earlier run. */
+  merged?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -296,7 +298,8 @@ export function renderReport(results: BenchResults, notes: string): string {
       "messages (bulk and small messages, except @rtco/peer), the ping-pong series and the connect series take turns in blocks " +
       "(8 blocks of bulk, 20 of small messages, 20 of round trips, pair by pair for connect), each on its own pair, so a change " +
       "in the machine's load falls on all of them alike. Each ratio is taken run by run against the series measured in the same " +
-      "run, then the median of those ratios is given. Absolute figures drift on this shared machine; only the ratios are meant to be compared.",
+      "run, then the median of those ratios is given. Absolute figures drift on this shared machine; only the ratios are meant to be compared." +
+      (results.merged ? ` Runtimes come from more than one run: ${results.merged}.` : ""),
     "",
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB, ${machine.os}; load average ${machine.loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${machine.loadAfter.map((l) => l.toFixed(1)).join(" ")} after (other work shared the machine).`,
     `- Versions: ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,

@@ -8,6 +8,7 @@
  *   npm run bench -- --profile=full      the issue's sizes everywhere, 5 runs each (about 25 minutes)
  *   npm run bench -- --only=node --figures=bulk,small --out=/tmp/bench
  *   npm run bench -- --report-only       re-render docs/benchmarks.md from docs/benchmarks.json
+ *   npm run bench -- --only=firefox --merge   measure some runtimes again, keep the others' results
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -284,6 +285,8 @@ async function main(): Promise<void> {
     if (!figures) return plan;
     return { ...plan, runs: Object.fromEntries(Object.entries(plan.runs).filter(([figure]) => figures.includes(figure as Figure))) };
   };
+  const previousFile = join(outDir, "benchmarks.json");
+  const previous = process.argv.includes("--merge") && existsSync(previousFile) ? (JSON.parse(readFileSync(previousFile, "utf8")) as BenchResults) : undefined;
   const results = await runBench({
     ...profile,
     node: pick(profile.node, "node"),
@@ -291,8 +294,18 @@ async function main(): Promise<void> {
     "node-datachannel": pick(profile["node-datachannel"], "node-datachannel"),
     firefox: pick(profile.firefox, "firefox"),
     size: profile.size && (!only || only.includes("size")),
-    outDir,
+    outDir: previous ? undefined : outDir,
   });
+  if (previous) {
+    // The runtimes measured now replace their earlier results; the others keep theirs (and their run's date).
+    const measured = new Set(results.runtimes.map((r) => r.runtime));
+    const order: RuntimeName[] = ["node", "node-datachannel", "chromium", "firefox"];
+    results.runtimes = [...previous.runtimes.filter((r) => !measured.has(r.runtime)), ...results.runtimes].sort((a, b) => order.indexOf(a.runtime) - order.indexOf(b.runtime));
+    if (results.sizes.length === 0) results.sizes = previous.sizes;
+    results.merged = `${[...measured].join(", ")} measured on ${results.startedAt}; ${previous.runtimes.filter((r) => !measured.has(r.runtime)).map((r) => r.runtime).join(", ") || "nothing"} kept from ${previous.merged ?? previous.startedAt}`;
+    results.startedAt = previous.startedAt;
+    writeReport(results, outDir);
+  }
   console.log(`bench: done in ${results.minutes.toFixed(1)} minutes; wrote ${join(outDir, "benchmarks.md")}, benchmarks.svg and benchmarks.json`);
 }
 

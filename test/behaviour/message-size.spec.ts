@@ -39,9 +39,17 @@ function expectTooLarge(send: () => void, bytes: number, limit: number): void {
   expect(error.message).to.contain(String(bytes)).and.contain(String(limit)).and.contain("chunk()");
 }
 
+// Firefox's own limit is 1073741823: more than a test can send. Its answerer advertising
+// 262144 (the other runtimes' limit) in its SDP gives the initiator that limit, as the
+// connection's sctp.maxMessageSize is the smaller of the two sides'.
+const ADVERTISED_LIMIT = 262_144;
+function cappedPair(): Promise<{ a: Peer; b: Peer }> {
+  return connectedPair({}, { sdpTransform: (sdp) => sdp.replace(/a=max-message-size:\d+/g, (line) => (Number(line.slice(19)) > ADVERTISED_LIMIT ? `a=max-message-size:${ADVERTISED_LIMIT}` : line)) });
+}
+
 describe("message size", () => {
   it("throws ERR_FRAME_TOO_LARGE for one byte over the limit, and a normal message still arrives", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await cappedPair();
     const limit = limitOf(a);
     const errors: PeerError[] = [];
     a.error$.subscribe((error) => errors.push(error));
@@ -59,7 +67,7 @@ describe("message size", () => {
   });
 
   it("measures strings in UTF-8 bytes, ArrayBuffers and Blobs by their size, before reading a Blob", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await cappedPair();
     const limit = limitOf(a);
     expectTooLarge(() => a.send(new Blob([messageOf(limit + 1)])), limit + 1, limit);
     // Strings and buffers around the limit cannot be built where it is 1 GiB (Firefox): the Blob above stands for them there.
@@ -76,7 +84,7 @@ describe("message size", () => {
   });
 
   it("keeps a Blob sent before a refused message in order with what follows", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await cappedPair();
     const limit = limitOf(a);
     const arrived = firstValueFrom(b.data$.pipe(take(2), toArray()));
     a.send(new Blob(["blob first"]));

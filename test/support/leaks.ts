@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { Subject, lastValueFrom, toArray, type Observable } from "rxjs";
 import type { Peer } from "../../src/index.js";
-import { closesOnALaterTurn } from "#test-runtime";
+import { settlesOnALaterTurn } from "#test-runtime";
 
 /** The public Observables of a peer. */
 export function peerStreams(peer: Peer): Observable<unknown>[] {
@@ -36,10 +36,10 @@ const channelHandlers = ["onopen", "onmessage", "onclose", "onerror"] as const;
 export function expectNothingLeft(peer: Peer, channel: RTCDataChannel | undefined = peer.channel): void {
   expect(peer.destroyed, "destroyed").to.equal(true);
   const pc = peer.connection;
-  if (!closesOnALaterTurn) expect(pc.connectionState, "connectionState").to.equal("closed");
+  if (!settlesOnALaterTurn) expect(pc.connectionState, "connectionState").to.equal("closed");
   for (const name of connectionHandlers) expect(pc[name], `connection.${name}`).to.equal(null);
   if (channel) {
-    if (!closesOnALaterTurn) expect(["closing", "closed"], "channel.readyState").to.include(channel.readyState);
+    if (!settlesOnALaterTurn) expect(["closing", "closed"], "channel.readyState").to.include(channel.readyState);
     for (const name of channelHandlers) expect(channel[name], `channel.${name}`).to.equal(null);
   }
   const subjects = subjectsOf(peer);

@@ -2,9 +2,11 @@
 // Every peer made here is destroyed after each test, so no spec leaks connections.
 import { filter, firstValueFrom, fromEvent } from "rxjs";
 import { Peer, linkPeers, type PeerOptions } from "../../src/index.js";
-import { wrtc } from "#test-runtime";
+import { settlesOnALaterTurn, wrtc } from "#test-runtime";
 
 const live = new Set<Peer>();
+// Local candidates each connection has delivered (icecandidate events), for gathered().
+const delivered = new WeakMap<RTCPeerConnection, number>();
 
 afterEach(() => {
   for (const peer of live) peer.destroy();
@@ -15,6 +17,9 @@ afterEach(() => {
 export function makePeer(options: Partial<PeerOptions> = {}): Peer {
   const peer = new Peer({ debug: 0, ...(wrtc ? { wrtc } : {}), ...options });
   live.add(peer);
+  const pc = peer.connection;
+  delivered.set(pc, 0);
+  pc.addEventListener("icecandidate", (event) => void (event.candidate && delivered.set(pc, (delivered.get(pc) ?? 0) + 1)));
   return peer;
 }
 
@@ -35,9 +40,16 @@ export async function connectedPair(
   return { a, b };
 }
 
-/** Resolves once `peer` has gathered every local candidate, with nobody listening to signal$. */
+/** Resolves once `peer` (made by makePeer) has gathered every local candidate, with nobody listening to signal$. */
 export async function gathered(peer: Peer): Promise<void> {
   const pc = peer.connection;
-  if (pc.iceGatheringState === "complete") return;
-  await firstValueFrom(fromEvent(pc, "icegatheringstatechange").pipe(filter(() => pc.iceGatheringState === "complete")));
+  if (pc.iceGatheringState !== "complete") {
+    await firstValueFrom(fromEvent(pc, "icegatheringstatechange").pipe(filter(() => pc.iceGatheringState === "complete")));
+  }
+  // node-datachannel is "complete" before it delivers its candidates (they follow on later
+  // turns): there, wait until every candidate line of its local description was delivered.
+  if (!settlesOnALaterTurn) return;
+  const expected = pc.localDescription?.sdp.match(/^a=candidate:/gm)?.length ?? 0;
+  if ((delivered.get(pc) ?? 0) >= expected) return;
+  await firstValueFrom(fromEvent(pc, "icecandidate").pipe(filter(() => (delivered.get(pc) ?? 0) >= expected)));
 }

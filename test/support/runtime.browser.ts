@@ -6,5 +6,5 @@ export const runtimeName: "chromium" | "firefox" = /Firefox\//.test(navigator.us
 export const wrtc: WebRTCImplementation | undefined = undefined;
 /** Whether the runtime can send media (tracks, transceivers, ICE restart). */
 export const runtimeHasMedia = true;
-/** Whether a peer's channel and connection reach "closed" only on a later turn after destroy() (node-datachannel only). */
-export const closesOnALaterTurn = false;
+/** Whether the runtime reports closes and gathered candidates on later turns (node-datachannel only). */
+export const settlesOnALaterTurn = false;

@@ -12,9 +12,10 @@ export const wrtc: WebRTCImplementation | undefined = (onNodeDatachannel ? nodeD
 /** Whether the runtime can send media (node-datachannel's polyfill has no tracks). */
 export const runtimeHasMedia = !onNodeDatachannel;
 /**
- * Whether a peer's channel and connection reach "closed" only on a later turn of the event
- * loop after destroy(): node-datachannel's channel.close() is deferred, and rxpeer then closes
- * the connection once the channel has (test/node/node-datachannel.test.ts checks both get there).
- * Everywhere else both are closing or closed as destroy() returns.
+ * Whether the runtime reports state changes on later turns of the event loop: node-datachannel.
+ * Its channel and connection reach "closed" only after destroy() returns (its channel.close() is
+ * deferred, and rxpeer closes the connection once the channel has; test/node/node-datachannel.test.ts
+ * checks both get there), and its iceGatheringState is "complete" before its candidates are
+ * delivered. Everywhere else these hold as the call returns.
  */
-export const closesOnALaterTurn = onNodeDatachannel;
+export const settlesOnALaterTurn = onNodeDatachannel;
