@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { firstValueFrom, take, toArray } from "rxjs";
 import { Peer, PeerError, linkPeers, type PeerOptions } from "../../src/index.js";
-import { wrtc } from "#test-runtime";
+import { runtimeHasMedia, wrtc } from "#test-runtime";
 import { mediaStream, videoTrack } from "../support/media.js";
 import { connected, connectedPair, makePeer } from "../support/peers.js";
 
@@ -148,7 +148,8 @@ const badOptions: [string, unknown, string][] = [
 describe("hostile calls", () => {
   describe("on a connected peer: each is refused as documented and the pair keeps working", () => {
     for (const [name, call, expected] of onConnected) {
-      it(`${name}: ${expected}`, async () => {
+      // The media rows need real tracks: node-datachannel has none, so they skip there by design.
+      (runtimeHasMedia || !/Stream|Track/.test(name) ? it : it.skip)(`${name}: ${expected}`, async () => {
         const { a, b } = await connectedPair();
         const media = mediaFor(name, a);
         expect(await outcomeOf(a, () => call(a, media))).to.equal(expected);
@@ -159,7 +160,7 @@ describe("hostile calls", () => {
 
   describe("after destroy(): each is refused as closed or ignored", () => {
     for (const [name, call, expected] of afterDestroy) {
-      it(`${name}: ${expected}`, async () => {
+      (runtimeHasMedia || !/Stream|Track/.test(name) ? it : it.skip)(`${name}: ${expected}`, async () => {
         const a = makePeer({ initiator: true });
         const media = mediaFor(name, a);
         a.destroy();
