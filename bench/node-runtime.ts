@@ -46,8 +46,9 @@ export function nodeDatachannelRuntime(): Runtime {
   return {
     contenders: {
       raw: rawContender(webrtc, EVENT_WATERMARKS),
-      rxpeer: rxpeerContender(webrtc, true, EVENT_WATERMARKS),
-      "rxpeer-send": rxpeerContender(webrtc, false, EVENT_WATERMARKS),
+      rxpeer: rxpeerContender(webrtc, "sendTo", EVENT_WATERMARKS),
+      "rxpeer-send": rxpeerContender(webrtc, "send", EVENT_WATERMARKS),
+      "rxpeer-batch": rxpeerContender(webrtc, "batch", EVENT_WATERMARKS),
     },
   };
 }

@@ -47,7 +47,7 @@ export interface BenchConfig {
 }
 
 /** What node-datachannel and Firefox run: raw against rxpeer, nothing else. */
-const RAW_AND_RXPEER: ContenderName[] = ["raw", "rxpeer", "rxpeer-send"];
+const RAW_AND_RXPEER: ContenderName[] = ["raw", "rxpeer", "rxpeer-send", "rxpeer-batch"];
 
 const ISSUE_PARAMS: Params = {
   bulkBytes: 64 * MiB,

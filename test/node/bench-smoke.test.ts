@@ -26,7 +26,7 @@ describe("bench harness, smoke profile", () => {
         const everyContender = runtime.runtime === "node" || runtime.runtime === "chromium";
         for (const figure of figures) {
           const samples = runtime.runs[figure]?.flat() ?? [];
-          const expected = SERIES[figure].filter((s) => everyContender || ["raw", "rxpeer", "rxpeer-send"].includes(s.contender));
+          const expected = SERIES[figure].filter((s) => everyContender || ["raw", "rxpeer", "rxpeer-send", "rxpeer-batch"].includes(s.contender));
           expect(samples.map((s) => s.series).sort(), `${runtime.runtime} ${figure}`).toEqual(expected.map((s) => s.id).sort());
           for (const sample of samples) {
             const where = `${runtime.runtime} ${figure} ${sample.series}`;
