@@ -207,6 +207,7 @@ export class DataChannelLink {
   // beat, and the remote declared dead once it has sent nothing for the timeout. Without it a
   // killed remote goes unnoticed until ICE's consent check gives up, tens of seconds later.
   #watchLiveness(): void {
+    if (this.#liveness) return;
     // A beat goes out only if nothing else did since the last tick (or since the watch began).
     let sentBefore = this.#sent;
     this.#liveness = livenessClock(() => this.#received, this.#livenessTimeout).subscribe((tick) => {
@@ -226,12 +227,15 @@ export class DataChannelLink {
 
   #onChannelMessage(data: unknown): void {
     this.#received++;
-    if (data === HEARTBEAT) return;
+    // Only a peer of this version heartbeats: one that does is watched, whatever the handshake saw.
+    if (data === HEARTBEAT) return this.#watchLiveness();
     if (this.#markerDue) {
       this.#markerDue = false;
       this.#sendOpenMarker = data === READY_OPEN_MARKER;
+      // A marker later than READY_TIMEOUT_MS (a loaded machine) still gets its reply.
+      if (this.isOpen && this.#sendOpenMarker) this.#trySend(OPEN_MARKER);
       this.#reportOpen();
-      // Only a peer of this version heartbeats (an rxpeer 0.1.0 one never would): watch it then.
+      // Each side's marker says it is rxpeer of this version (an rxpeer 0.1.0 one never heartbeats).
       if (data === (this.#createdHere ? READY_OPEN_MARKER : OPEN_MARKER)) this.#watchLiveness();
       if (this.#createdHere ? data === READY_MARKER || data === READY_OPEN_MARKER : data === OPEN_MARKER) return;
     }
