@@ -81,7 +81,10 @@ export const DEFAULT_MAX_CONCURRENT = 16;
  *   }
  *   console.log(`${file.name} (${file.type}): ${bytes} bytes`); // data.bin (application/octet-stream): 1048576 bytes
  * });
- * sendFile(alice, new Blob([new Uint8Array(1024 * 1024)], { type: "application/octet-stream" }), { name: "data.bin" }).subscribe();
+ * sendFile(alice, new Blob([new Uint8Array(1024 * 1024)], { type: "application/octet-stream" }), { name: "data.bin" }).subscribe({
+ *   complete: () => console.log("bob has it all"), // once bob's side acknowledged the last byte
+ *   error: (err) => console.error(err.code), // ERR_PEER_CLOSED if a peer closes first
+ * });
  * ```
  *
  * @see {@link sendFile}

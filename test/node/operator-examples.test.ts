@@ -89,7 +89,7 @@ describe("operator doc examples run as written", () => {
     const printed = await run("sendFile.ts", ["bob got hello.txt: hello, bob", "bob has every byte"]);
     expect(printed.filter((line) => line.endsWith(" bytes"))).toEqual(["0 of 10 bytes", "10 of 10 bytes"]);
   });
-  it("receiveFiles", () => run("receiveFiles.ts", ["data.bin (application/octet-stream): 1048576 bytes"]));
+  it("receiveFiles", () => run("receiveFiles.ts", ["data.bin (application/octet-stream): 1048576 bytes", "bob has it all"]));
   it("isTransferFrame", () => run("isTransferFrame.ts", ["false true"]));
   // connectSignaling's example needs a signaling server and a page URL; the same wiring is
   // exercised against a real WebSocket relay in connectSignaling.test.ts.
