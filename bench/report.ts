@@ -164,7 +164,7 @@ function sizeSection(sizes: SizeRow[]): string {
   rows.push(["PeerJS", "-", "-", "not installed in this project, so not measured (ENVIRONMENT.md saw 31.5 KB min+gz elsewhere)"]);
   const core = sizes[0];
   const contributors = core?.largest.length
-    ? `\nLargest contributors to the core's minified output: ${core.largest.map((c) => `${c.file} ${c.bytes} B`).join(", ")}.\n`
+    ? `\nWhat each module of the core costs, minified (esbuild metafile): ${core.largest.map((c) => `${c.file} ${c.bytes} B`).join(", ")}.\n`
     : "";
   return `${table(["bundle", "minified", "min + gzip -9", "notes"], rows)}\n${contributors}`;
 }

@@ -16,7 +16,7 @@ export interface SizeRow {
   minified: number;
   gzip: number;
   note: string;
-  /** The largest contributors to the minified output, by input file (bytes). */
+  /** Every input file's share of the minified output (esbuild's metafile), largest first. */
   largest: { file: string; bytes: number }[];
 }
 
@@ -38,8 +38,8 @@ async function bundle(label: string, contents: string, note: string, external: s
   const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
   const largest = Object.entries(inputs)
     .map(([file, info]) => ({ file, bytes: info.bytesInOutput }))
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 6);
+    .filter(({ bytes }) => bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
   return { label, minified: output.contents.byteLength, gzip: gzipSync(output.contents, { level: 9 }).byteLength, note, largest };
 }
 

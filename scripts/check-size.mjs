@@ -14,7 +14,11 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BUDGET = 6 * 1024;
+// A ratchet, not the goal: the goal is 5 KiB (docs/benchmarks.md, not met). It was 6 KiB
+// before held signals, the candidate grammar, argument checks, simple-peer's options and
+// protocol, node-datachannel support and liveness came in (8.17 KiB then); lower it as the
+// core shrinks, never raise it without saying which feature paid for the bytes.
+const BUDGET = 8.5 * 1024;
 let failed = false;
 const fail = (message) => {
   failed = true;
