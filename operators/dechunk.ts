@@ -5,6 +5,7 @@ import { EMPTY, concat, concatMap, defer, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
 import { binaryView } from "./frame.js";
+import { hasTransferMagic } from "./transfer-magic.js";
 import { Reassembler, type DroppedMessage, type ReassemblyLimits } from "./reassembly.js";
 
 export interface DechunkOptions {
@@ -50,6 +51,9 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 64;
  * frame arrives, so reassembly survives reordering, and frames of several messages and
  * several `chunk()` streams may interleave. Messages of one stream come out in the order
  * they were chunked, even if their frames arrive in another order.
+ *
+ * File-transfer frames (`sendFile` / `receiveFiles`, see `isTransferFrame`) on the same
+ * `data$` are skipped: they are `receiveFiles`' to read.
  *
  * Errors, which end the output:
  * - `ERR_FRAME_TOO_LARGE`: a frame declares a message over `maxMessageSize` (checked
@@ -108,7 +112,13 @@ export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMess
       const reassembler = new Reassembler(limits, lossy);
       // concatMap keeps the order even when a consumer feeds the source from inside this output;
       // a frame that throws (a PeerError from the framing checks) ends it and stops the source.
-      const messages$ = source.pipe(concatMap((frame) => reassembler.push(frameBytes(frame))));
+      // File-transfer frames share data$ with chunk() frames: they are receiveFiles' to read, not ours.
+      const messages$ = source.pipe(
+        concatMap((frame) => {
+          const bytes = frameBytes(frame);
+          return hasTransferMagic(bytes) ? EMPTY : reassembler.push(bytes);
+        }),
+      );
       const finish$ = defer(() => {
         reassembler.finish();
         return EMPTY;

@@ -4,8 +4,7 @@
  * The magic is specified in docs/wire-format.md ("File transfers").
  */
 
-/** First three bytes of every transfer frame: "RXF". A `chunk()` frame has its version (1) where this has "F". */
-export const TRANSFER_MAGIC = [0x52, 0x58, 0x46] as const;
+import { hasTransferMagic } from "./transfer-magic.js";
 
 /**
  * Whether a `data$` message is a file-transfer frame: binary, starting with the bytes "RXF".
@@ -42,9 +41,6 @@ export const TRANSFER_MAGIC = [0x52, 0x58, 0x46] as const;
  * @return True for binary (an ArrayBuffer or a view) starting with the transfer magic.
  */
 export function isTransferFrame(message: unknown): message is ArrayBuffer | ArrayBufferView {
-  let bytes: Uint8Array;
-  if (ArrayBuffer.isView(message)) bytes = new Uint8Array(message.buffer, message.byteOffset, Math.min(message.byteLength, 3));
-  else if (message instanceof ArrayBuffer) bytes = new Uint8Array(message, 0, Math.min(message.byteLength, 3));
-  else return false;
-  return bytes.length === 3 && bytes[0] === TRANSFER_MAGIC[0] && bytes[1] === TRANSFER_MAGIC[1] && bytes[2] === TRANSFER_MAGIC[2];
+  if (ArrayBuffer.isView(message)) return hasTransferMagic(new Uint8Array(message.buffer, message.byteOffset, Math.min(message.byteLength, 3)));
+  return message instanceof ArrayBuffer && hasTransferMagic(new Uint8Array(message, 0, Math.min(message.byteLength, 3)));
 }

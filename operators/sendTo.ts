@@ -14,6 +14,8 @@ import { subscribeChained } from "./subscribe-chained.js";
 /** The part of a data channel `sendTo` reads; an `RTCDataChannel` has it. */
 export interface SendChannel {
   readonly bufferedAmount: number;
+  /** Read only when a send fails, to tell a channel the remote closed from a real error. */
+  readonly readyState?: string;
   bufferedAmountLowThreshold?: number;
   addEventListener(type: "bufferedamountlow", listener: () => void): void;
   removeEventListener(type: "bufferedamountlow", listener: () => void): void;
@@ -203,7 +205,7 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
           }
           if (sourceDone && queue.length === 0 && paused === undefined) subscriber.complete();
         } catch (err) {
-          subscriber.error(sendError(err));
+          subscriber.error(sendError(err, peer));
         } finally {
           pumping = false;
         }
@@ -293,9 +295,15 @@ function sendable(value: unknown): SendableData | Blob {
 }
 
 /** `peer.send` failing because the channel is gone means the peer closed under us. */
-function sendError(err: unknown): unknown {
-  if (err instanceof PeerError && err.code === "ERR_NOT_CONNECTED") return new PeerError("ERR_PEER_CLOSED", `peer closed while sending: ${err.message}`, err);
-  return err;
+/**
+ * A send that fails because the channel is gone means the peer closed under us: before connect
+ * (`ERR_NOT_CONNECTED`), or a channel the remote closed before the peer's `close$` came
+ * (`ERR_DATA_CHANNEL` with the channel no longer open).
+ */
+function sendError(err: unknown, peer: SendTarget): unknown {
+  if (!(err instanceof PeerError)) return err;
+  const gone = err.code === "ERR_NOT_CONNECTED" || (err.code === "ERR_DATA_CHANNEL" && (peer.destroyed || (peer.channel?.readyState ?? "open") !== "open"));
+  return gone ? new PeerError("ERR_PEER_CLOSED", `peer closed while sending: ${err.message}`, err) : err;
 }
 
 /** Bytes a value takes on the wire; strings count in UTF-8, as the channel sends them. */

@@ -5,7 +5,7 @@
  * ("File transfers"); change both together.
  */
 import { PeerError } from "../src/errors.js";
-import { TRANSFER_MAGIC } from "./isTransferFrame.js";
+import { TRANSFER_MAGIC } from "./transfer-magic.js";
 
 /** The one version of the transfer format this code writes and reads. */
 export const TRANSFER_VERSION = 1;
