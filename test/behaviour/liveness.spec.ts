@@ -42,13 +42,17 @@ describe("liveness", () => {
   it("sends no heartbeat while the pair is busy", async () => {
     const { a, b } = await connectedPair();
     const onWire = tapWire(b);
-    // One message every tenth of a beat, for two beats: a never idles for a whole beat.
+    // One message every tenth of a beat, for two beats: a never idles for a whole beat,
+    // unless a loaded machine holds a timer back that long; only such a gap may hold a beat.
+    const sentAt: number[] = [];
     for (let i = 0; i < 20; i++) {
       a.send(`m${i}`);
+      sentAt.push(performance.now());
       await new Promise((resolve) => setTimeout(resolve, BEAT_MS / 10));
     }
-    expect(onWire.filter((data) => data === HEARTBEAT)).to.deep.equal([]);
-    expect(onWire.length).to.equal(20);
+    const idleBeats = sentAt.slice(1).filter((at, i) => at - (sentAt[i] ?? at) >= BEAT_MS * 0.9).length;
+    expect(onWire.filter((data) => data === HEARTBEAT).length).to.be.at.most(idleBeats);
+    expect(onWire.filter((data) => data !== HEARTBEAT).length).to.equal(20);
   });
 
   it("refuses a livenessTimeout under two beats with ERR_INVALID_ARGUMENT", async () => {
