@@ -6,10 +6,6 @@
 // answerer in another. The browsers run test/support/cross-runtime-page.ts (bundled here
 // with esbuild); Node runs the same endpoint (test/support/cross-runtime-endpoint.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Browser as PlaywrightBrowser } from "playwright-core";
 import type { Browser as PuppeteerBrowser } from "puppeteer-core";
 import { WebSocket } from "ws";
@@ -19,6 +15,7 @@ import type { WebRTCImplementation } from "../../src/index.js";
 import { startSignalingServer, type SignalingServer } from "../../examples/signaling-server/server.js";
 import { crossRuntimeEndpoint, type CrossRuntimeEndpoint } from "../support/cross-runtime-endpoint.js";
 import { launchChromium } from "../support/chromium.js";
+import { serveCrossRuntimePage, type CrossRuntimePageServer } from "../support/cross-runtime-server.js";
 import { FIREFOX_PATH, launchFirefox } from "../support/firefox.js";
 
 const FILE_SIZE = 4 * 1024 * 1024;
@@ -40,7 +37,7 @@ function remoteOf(call: (method: string, args: unknown[]) => Promise<unknown>): 
 }
 
 let signaling: SignalingServer;
-let pageServer: Server;
+let pages: CrossRuntimePageServer | undefined;
 let pageUrl: string;
 let chromium: PlaywrightBrowser | undefined;
 let firefox: PuppeteerBrowser | undefined;
@@ -48,37 +45,24 @@ let firefox: PuppeteerBrowser | undefined;
 if (!FIREFOX_PATH) console.error("firefox: not installed, skipped (cross-runtime pairs with Firefox)");
 
 beforeAll(async () => {
-  const [bundle, server, launchedChromium, launchedFirefox] = await Promise.all([
-    build({
-      entryPoints: [fileURLToPath(new URL("../support/cross-runtime-page.ts", import.meta.url))],
-      bundle: true,
-      platform: "browser",
-      format: "iife",
-      write: false,
-      logLevel: "silent",
-    }),
+  const [served, server, launchedChromium, launchedFirefox] = await Promise.all([
+    serveCrossRuntimePage(),
     startSignalingServer(),
     launchChromium(),
     FIREFOX_PATH ? launchFirefox() : undefined,
   ]);
+  pages = served;
+  pageUrl = served.url;
   signaling = server;
   chromium = launchedChromium;
   firefox = launchedFirefox;
-  const script = bundle.outputFiles[0]?.text ?? "";
-  // Served over http://127.0.0.1, a secure context, so crypto.subtle exists in the page.
-  pageServer = createServer((request, response) => {
-    if (request.url === "/page.js") response.writeHead(200, { "content-type": "text/javascript" }).end(script);
-    else response.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><title>rxpeer cross-runtime</title><script src="/page.js"></script>');
-  });
-  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", () => resolve()));
-  pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
 }, 60_000);
 
 afterAll(async () => {
   await chromium?.close();
   await firefox?.close();
   await signaling?.close();
-  await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+  await pages?.close();
 });
 
 // A page's endpoint is called by name with JSON-safe arguments, the same way in both drivers

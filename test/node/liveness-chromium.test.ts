@@ -3,10 +3,6 @@
 // so without the liveness check the Node side would wait for ICE's consent timeout. With
 // it, the rxpeer on Node reports ERR_CONNECTION_FAILURE and closes within the bound.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { firstValueFrom } from "rxjs";
 import { WebSocket } from "ws";
@@ -16,41 +12,26 @@ import { connectSignaling } from "../../operators/index.js";
 import { startSignalingServer, type SignalingServer } from "../../examples/signaling-server/server.js";
 import { roomChannel } from "../../examples/signaling-server/client.js";
 import { launchChromium } from "../support/chromium.js";
+import { serveCrossRuntimePage, type CrossRuntimePageServer } from "../support/cross-runtime-server.js";
 import { VANISHED_REMOTE_CLOSE_BOUND_MS } from "../support/remote-faults.js";
 
 let signaling: SignalingServer;
-let pageServer: Server;
+let pages: CrossRuntimePageServer | undefined;
 let pageUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  const [bundle, server, launched] = await Promise.all([
-    build({
-      entryPoints: [fileURLToPath(new URL("../support/cross-runtime-page.ts", import.meta.url))],
-      bundle: true,
-      platform: "browser",
-      format: "iife",
-      write: false,
-      logLevel: "silent",
-    }),
-    startSignalingServer(),
-    launchChromium(),
-  ]);
+  const [served, server, launched] = await Promise.all([serveCrossRuntimePage(), startSignalingServer(), launchChromium()]);
+  pages = served;
+  pageUrl = served.url;
   signaling = server;
   browser = launched;
-  const script = bundle.outputFiles[0]?.text ?? "";
-  pageServer = createServer((request, response) => {
-    if (request.url === "/page.js") response.writeHead(200, { "content-type": "text/javascript" }).end(script);
-    else response.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><title>rxpeer liveness</title><script src="/page.js"></script>');
-  });
-  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", () => resolve()));
-  pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
 });
 
 afterAll(async () => {
   await browser?.close();
   await signaling?.close();
-  await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+  await pages?.close();
 });
 
 /** A Node peer connected to a peer in a fresh page; resolves once both are connected. */
