@@ -154,9 +154,9 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     };
     const fail = (err: unknown): void => {
       if (subscriber.closed) return;
-      const error = closing(peer, err) ? new PeerError("ERR_PEER_CLOSED", `peer closed while sending "${offer.name}": ${(err as Error).message}`, err) : err;
-      if (error instanceof PeerError && error.code === "ERR_PEER_CLOSED") settled = true;
-      subscriber.error(error);
+      // sendTo() already reports a send to a channel the remote closed as ERR_PEER_CLOSED.
+      if (err instanceof PeerError && err.code === "ERR_PEER_CLOSED") settled = true;
+      subscriber.error(err);
     };
     /** Resolves once `ready()` holds; every event that might make it hold calls `wake`. */
     const until = (ready: () => boolean): Promise<void> =>
@@ -249,15 +249,6 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     );
     if (!subscriber.closed) push(encodeOffer(id, offer));
   });
-}
-
-/**
- * Whether `err` is a send that failed because the channel is closing: the remote closed it
- * and `close$` has not fired yet. That is the peer closing first, not a channel fault.
- */
-function closing(peer: TransferPeer, err: unknown): boolean {
-  const state = (peer.channel as { readyState?: string } | undefined)?.readyState;
-  return err instanceof PeerError && err.code === "ERR_DATA_CHANNEL" && state !== undefined && state !== "open";
 }
 
 /** A random 32-bit id no other transfer to this peer is using now. */

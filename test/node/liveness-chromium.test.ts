@@ -47,39 +47,34 @@ async function connectToPage(): Promise<{ node: Peer; page: Page; errors: string
   return { node, page, errors };
 }
 
+/** Ways a page goes away without a word to its remote. */
+const departures: { how: string; leave: (page: Page) => Promise<void> }[] = [
+  {
+    how: "crashed",
+    leave: async (page) => {
+      const session = await page.context().newCDPSession(page);
+      // The renderer dies at once; the command itself never answers.
+      void session.send("Page.crash").catch(() => undefined);
+    },
+  },
+  { how: "closed", leave: (page) => page.close() },
+];
+
 describe("a Chromium remote that goes away", () => {
-  it("crashing: the Node peer reports ERR_CONNECTION_FAILURE and closes within the bound", async () => {
+  it.each(departures)("$how: the Node peer reports ERR_CONNECTION_FAILURE and closes within the bound", async ({ how, leave }) => {
     const { node, page, errors } = await connectToPage();
     try {
       const closed = firstValueFrom(node.close$);
-      const session = await page.context().newCDPSession(page);
       const start = performance.now();
-      // The renderer dies at once; the command itself never answers.
-      void session.send("Page.crash").catch(() => undefined);
+      await leave(page);
       await closed;
       const closeAfterMs = performance.now() - start;
-      console.log(`[figure] Chromium page crashed: Node close$ after ${closeAfterMs.toFixed(0)} ms`);
+      console.log(`[figure] Chromium page ${how}: Node close$ after ${closeAfterMs.toFixed(0)} ms`);
       expect(closeAfterMs).toBeLessThan(VANISHED_REMOTE_CLOSE_BOUND_MS);
       expect(errors).toEqual(["ERR_CONNECTION_FAILURE"]);
     } finally {
       node.destroy();
       await page.close().catch(() => undefined);
-    }
-  }, 30_000);
-
-  it("closed: the Node peer reports ERR_CONNECTION_FAILURE and closes within the bound", async () => {
-    const { node, page, errors } = await connectToPage();
-    try {
-      const closed = firstValueFrom(node.close$);
-      const start = performance.now();
-      await page.close();
-      await closed;
-      const closeAfterMs = performance.now() - start;
-      console.log(`[figure] Chromium page closed: Node close$ after ${closeAfterMs.toFixed(0)} ms`);
-      expect(closeAfterMs).toBeLessThan(VANISHED_REMOTE_CLOSE_BOUND_MS);
-      expect(errors).toEqual(["ERR_CONNECTION_FAILURE"]);
-    } finally {
-      node.destroy();
     }
   }, 30_000);
 });
