@@ -8,6 +8,8 @@ import { Observable, of, type OperatorFunction, type Subscription } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import { isBlob, readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
+import { byteSize } from "./byte-size.js";
+import { drained } from "./drained.js";
 import { isBinary } from "./frame.js";
 import { subscribeChained } from "./subscribe-chained.js";
 
@@ -49,10 +51,6 @@ export interface SendToOptions {
 export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 /** Default high-water mark where `bufferedAmount` must be polled (@roamhq/wrtc). */
 export const DEFAULT_POLLED_HIGH_WATER_MARK = 1024 * 1024;
-/** Polling period while waiting for the queue to drain, where `bufferedamountlow` never fires. */
-const POLL_MS = 1;
-/** Polling period as a fallback where the event fires. */
-const FALLBACK_POLL_MS = 20;
 
 /**
  * Sends each value to `peer` once it is connected, never letting the channel's send queue
@@ -259,31 +257,6 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
     });
 }
 
-/**
- * Completes once the channel's queue is down to `low`: on `bufferedamountlow` where the
- * runtime fires it, and always by polling, since @roamhq/wrtc never fires it.
- */
-function drained(channel: SendChannel, low: number): Observable<never> {
-  return new Observable<never>((subscriber) => {
-    const hasEvent = "bufferedAmountLowThreshold" in channel;
-    const done = (): void => subscriber.complete();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = (): void => {
-      if (channel.bufferedAmount <= low) done();
-      else timer = setTimeout(poll, hasEvent ? FALLBACK_POLL_MS : POLL_MS);
-    };
-    if (hasEvent) {
-      channel.bufferedAmountLowThreshold = low;
-      channel.addEventListener("bufferedamountlow", done);
-    }
-    timer = setTimeout(poll, hasEvent ? FALLBACK_POLL_MS : POLL_MS);
-    return () => {
-      clearTimeout(timer);
-      if (hasEvent) channel.removeEventListener("bufferedamountlow", done);
-    };
-  });
-}
-
 /** What the queue holds: what a data channel sends, or a Blob still to be read. */
 type SendableData = string | ArrayBuffer | ArrayBufferView;
 
@@ -294,7 +267,6 @@ function sendable(value: unknown): SendableData | Blob {
   throw new PeerError("ERR_DATA_CHANNEL", `sendTo() sends strings, Blobs, ArrayBuffers and ArrayBufferViews, got ${describe(value)}`);
 }
 
-/** `peer.send` failing because the channel is gone means the peer closed under us. */
 /**
  * A send that fails because the channel is gone means the peer closed under us: before connect
  * (`ERR_NOT_CONNECTED`), or a channel the remote closed before the peer's `close$` came
@@ -304,23 +276,4 @@ function sendError(err: unknown, peer: SendTarget): unknown {
   if (!(err instanceof PeerError)) return err;
   const gone = err.code === "ERR_NOT_CONNECTED" || (err.code === "ERR_DATA_CHANNEL" && (peer.destroyed || (peer.channel?.readyState ?? "open") !== "open"));
   return gone ? new PeerError("ERR_PEER_CLOSED", `peer closed while sending: ${err.message}`, err) : err;
-}
-
-/** Bytes a value takes on the wire; strings count in UTF-8, as the channel sends them. */
-function byteSize(value: SendableData): number {
-  return typeof value === "string" ? utf8Length(value) : value.byteLength;
-}
-
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      i++; // a surrogate pair: 2 code units, 4 bytes
-      bytes += 2;
-    } else bytes += 2; // 3 bytes (a lone surrogate is sent as U+FFFD, also 3)
-  }
-  return bytes;
 }
