@@ -7,6 +7,7 @@ import { EMPTY, Subject, catchError, concatMap, finalize, of, type BehaviorSubje
 import { PeerError, describe, toPeerError } from "./errors.js";
 import { HEARTBEAT, livenessClock } from "./liveness.js";
 import { isBlob, readBlobs } from "./read-blobs.js";
+import { refusedAsClosed } from "./runtime-quirks.js";
 import type { PeerData, PeerMessage } from "./types.js";
 
 /**
@@ -174,6 +175,8 @@ export class DataChannelLink {
       (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(payload);
       this.#sent++;
     } catch (cause) {
+      // A channel closed under us is a send after close, on every runtime.
+      if (refusedAsClosed(this.channel, cause)) throw toPeerError("ERR_NOT_CONNECTED", "cannot send: the data channel has closed", cause);
       throw toPeerError("ERR_DATA_CHANNEL", "send failed", cause);
     }
   }

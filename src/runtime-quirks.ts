@@ -1,7 +1,8 @@
 /**
  * What differs between WebRTC implementations, met from their behaviour rather than their
- * names: candidates written as SDP lines with no m-line index (node-datachannel), and
- * calls an implementation has but does not implement (node-datachannel's media).
+ * names: candidates written as SDP lines with no m-line index (node-datachannel), calls an
+ * implementation has but does not implement (node-datachannel's media), and a channel whose
+ * `readyState` lags behind its close (node-datachannel).
  */
 import { PeerError } from "./errors.js";
 
@@ -43,4 +44,21 @@ export function supported<T>(lacking: string, call: () => T): T {
     }
     throw cause;
   }
+}
+
+/**
+ * Whether a `send()` that threw did so because the channel is closed: its `readyState` says
+ * so, or the error does. node-datachannel's native channel closes a turn before its
+ * `readyState` and its `close` event, and in that turn a send fails on a channel that still
+ * reads `open`, with "DataChannel is closed", "... not open" or, once the association is
+ * gone, "Sending failed" (libdatachannel's messages). Read only after a send failed (`readyState`
+ * is a slow cross-thread read on @roamhq/wrtc).
+ *
+ * @example
+ * ```ts
+ * try { channel.send(data); } catch (e) { if (refusedAsClosed(channel, e)) return "closed"; throw e; }
+ * ```
+ */
+export function refusedAsClosed(channel: { readonly readyState: string }, cause: unknown): boolean {
+  return channel.readyState !== "open" || (cause instanceof Error && /\bis closed\b|\bnot open\b|\bsending failed\b/i.test(cause.message));
 }

@@ -84,10 +84,9 @@ describe(`file transfers that end early (${runtimeName})`, () => {
     await source.whenReleased;
   });
 
-  // Skipped on node-datachannel, not passed: its connection closes underneath the channel a turn
-  // before the channel says so, and a send in that window fails as ERR_DATA_CHANNEL about 1 run
-  // in 3 (docs/runtimes.md). Open work: map that failure to ERR_PEER_CLOSED there.
-  (runtimeName === "node-datachannel" ? it.skip : it)("the receiver's peer closing mid-transfer errors sendFile with ERR_PEER_CLOSED", async () => {
+  // On node-datachannel the channel closes a turn before its readyState says so: a send in
+  // that turn must still end as ERR_PEER_CLOSED (docs/runtimes.md).
+  it("the receiver's peer closing mid-transfer errors sendFile with ERR_PEER_CLOSED", async () => {
     const { b, source, sending } = await midTransfer();
     b.destroy();
     expect((await failure(sending)).code).to.equal("ERR_PEER_CLOSED");

@@ -45,8 +45,10 @@ describe("sendTo() when a send fails", () => {
     expect(error.message).to.match(/InvalidStateError/);
   });
 
-  it("ends with ERR_PEER_CLOSED when the remote closes its channel mid-stream, every time", async () => {
-    for (let run = 0; run < 3; run++) {
+  // node-datachannel's channel refuses sends a turn before its readyState says closed: about
+  // 1 run in 30 hit that turn before refusedAsClosed (src/runtime-quirks.ts), so 20 runs here.
+  it("ends with ERR_PEER_CLOSED when the remote closes its channel or its peer mid-stream, every time in 20", async () => {
+    for (let run = 0; run < 20; run++) {
       const { a, b } = await connectedPair();
       const values = new Subject<Uint8Array>();
       const result = lastValueFrom(values.pipe(sendTo(a))).then(
@@ -55,9 +57,10 @@ describe("sendTo() when a send fails", () => {
       );
       const chunkOf = new Uint8Array(16 * 1024);
       for (let i = 0; i < 64; i++) values.next(chunkOf);
-      b.channel?.close();
+      if (run % 2 === 0) b.channel?.close();
+      else b.destroy();
       for (let i = 0; i < 64; i++) values.next(chunkOf);
-      expect(await result).to.equal("ERR_PEER_CLOSED");
+      expect(await result, `run ${run}`).to.equal("ERR_PEER_CLOSED");
       a.destroy();
       b.destroy();
     }

@@ -9,7 +9,7 @@ import { filter, firstValueFrom, take, toArray } from "rxjs";
 import wrtcModule from "@roamhq/wrtc";
 import * as nodeDatachannel from "node-datachannel/polyfill";
 import { Peer, PeerError, linkPeers, type SignalData, type WebRTCImplementation } from "../../src/index.js";
-import { normaliseCandidate } from "../../src/runtime-quirks.js";
+import { normaliseCandidate, refusedAsClosed } from "../../src/runtime-quirks.js";
 
 const wrtc = wrtcModule as unknown as WebRTCImplementation;
 const ndc = nodeDatachannel as unknown as WebRTCImplementation;
@@ -198,5 +198,29 @@ describe("normaliseCandidate", () => {
   it("leaves the index out when no m-line has that mid (the implementation then decides)", () => {
     expect(normaliseCandidate({ candidate: line, sdpMid: "zz", sdpMLineIndex: null }, () => sdp)).toEqual({ candidate: line, sdpMid: "zz" });
     expect(normaliseCandidate({ candidate: line, sdpMid: "d1", sdpMLineIndex: null }, () => undefined)).toEqual({ candidate: line, sdpMid: "d1" });
+  });
+});
+
+describe("refusedAsClosed", () => {
+  const open = { readyState: "open" };
+
+  it("reads libdatachannel's closed-channel messages as closed on a channel that still says open", () => {
+    for (const message of [
+      "libdatachannel error while sending data channel message: DataChannel is closed",
+      "libdatachannel error while sending data channel message: DataChannel not open",
+      "libdatachannel error while sending data channel message: Peer connection is closed",
+      "libdatachannel error while sending data channel message: Sending failed, errno=32",
+    ]) {
+      expect(refusedAsClosed(open, new Error(message)), message).toBe(true);
+    }
+  });
+
+  it("reads any failure on a channel that is no longer open as closed", () => {
+    for (const readyState of ["closing", "closed"]) expect(refusedAsClosed({ readyState }, new Error("whatever"))).toBe(true);
+  });
+
+  it("leaves other failures on an open channel as they are (a full send queue is not a close)", () => {
+    expect(refusedAsClosed(open, new DOMException("RTCDataChannel send queue is full", "OperationError"))).toBe(false);
+    expect(refusedAsClosed(open, "DataChannel is closed")).toBe(false); // not an Error: nothing to read
   });
 });
