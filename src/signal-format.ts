@@ -26,14 +26,16 @@ export type ParsedSignal = (
 export const MAX_SIGNAL_LENGTH = 1 << 20;
 
 // The field that names a signal sent without a type, in the order simple-peer reads them.
-const IMPLIED_TYPES = ["candidate", "renegotiate", "transceiverRequest"] as const;
+const IMPLIED_TYPES = ["candidate", "renegotiate", "transceiverRequest"];
 
-const SDP_TYPES: ReadonlySet<string> = new Set(["offer", "answer", "pranswer", "rollback"]);
+const SDP_TYPES: readonly unknown[] = ["offer", "answer", "pranswer", "rollback"];
 
 // The media types WebRTC negotiates. Any other is refused here, before WebRTC sees it:
 // @roamhq/wrtc 0.10 crashes the whole process (SIGSEGV in createAnswer) answering an offer
 // whose SCTP m-line has another type, e.g. "m=foo 9 UDP/DTLS/SCTP webrtc-datachannel".
-const MEDIA_TYPES: ReadonlySet<string> = new Set(["audio", "video", "application"]);
+const MEDIA_TYPES = ["audio", "video", "application"];
+
+const DIRECTIONS: readonly unknown[] = ["sendrecv", "sendonly", "recvonly", "inactive"];
 
 // RFC 8839's candidate-attribute, with node-datachannel's "a=" prefix: foundation,
 // component, transport, priority, address (IPv4, IPv6 or a name such as mDNS's
@@ -45,8 +47,19 @@ const CANDIDATE_LINE =
   /^(a=)?candidate:[a-z\d+/]{1,32} \d{1,3} [!#-'*+.\d^-~A-Z-]+ \d{1,10} [\da-z.:-]+ \d{1,5} typ [!#-'*+.\d^-~A-Z-]+( raddr [\da-z.:-]+)?( rport \d{1,5})?( [!#-'*+.\d^-~A-Z-]+ [!-~]+)*$/i;
 
 type Result = ParsedSignal | PeerError;
+type Fields = Record<string, unknown>;
 
-const invalid = (message: string): PeerError => new PeerError("ERR_SIGNAL_INVALID", message);
+const isObject = (value: unknown): value is Fields => value !== null && typeof value === "object";
+const isString = (value: unknown): value is string => typeof value === "string";
+const isStringOrNull = (value: unknown): value is string | null | undefined => value == null || isString(value);
+
+// The refusal being thrown: the checks below throw it at the first thing wrong, and
+// parseSignal returns it; anything else thrown came from the input (a Proxy, a getter).
+let refusal: PeerError | undefined;
+
+function refuse(message: string): never {
+  throw (refusal = new PeerError("ERR_SIGNAL_INVALID", message));
+}
 
 /**
  * Parses a signal in either format, or a JSON string of either, into a {@link ParsedSignal}.
@@ -64,116 +77,96 @@ export function parseSignal(input: unknown): Result {
   try {
     return parseUnchecked(input);
   } catch (cause) {
-    // Proxies and throwing getters end up here: still a clean PeerError.
-    return new PeerError("ERR_SIGNAL_INVALID", `signal could not be read: ${String(cause)}`, cause);
+    // Proxies and throwing getters end up here too: still a clean PeerError.
+    return refusal && cause === refusal ? refusal : new PeerError("ERR_SIGNAL_INVALID", `signal could not be read: ${String(cause)}`, cause);
   }
 }
 
-function parseUnchecked(input: unknown): Result {
-  if (typeof input === "string") {
-    if (input.length > MAX_SIGNAL_LENGTH) {
-      return invalid(`signal string is ${input.length} characters, over the limit of ${MAX_SIGNAL_LENGTH}`);
-    }
+function parseUnchecked(input: unknown): ParsedSignal {
+  if (isString(input)) {
+    checkLength("signal string", input, MAX_SIGNAL_LENGTH);
     let parsed: unknown;
     try {
       parsed = JSON.parse(input);
     } catch {
-      return invalid(`signal string is not valid JSON: ${preview(input)}`);
+      refuse(`signal string is not valid JSON: ${preview(input)}`);
     }
-    if (typeof parsed === "string") return invalid("signal JSON must encode an object, got a string");
+    if (isString(parsed)) refuse("signal JSON must encode an object, got a string");
     return parseUnchecked(parsed);
   }
-  if (input === null || typeof input !== "object" || Array.isArray(input)) {
-    return invalid(`signal must be an object or a JSON string, got ${describe(input)}`);
-  }
-  const signal = input as Record<string, unknown>;
+  const signal = expectValue(input, "signal", isObject(input) && !Array.isArray(input), "an object or a JSON string") as Fields;
   // simple-peer reads a signal by its fields, and older versions send some without a type.
-  const type = ownField(signal, "type") ?? IMPLIED_TYPES.find((field) => ownField(signal, field) !== undefined);
-  if (typeof type !== "string") return invalid(`signal.type must be a string, got ${describe(type)}`);
+  const type = expectValue(ownField(signal, "type") ?? IMPLIED_TYPES.find((field) => ownField(signal, field) !== undefined), "signal.type", isString, "a string");
 
-  if (type === "sdp") return artico(parseDescription(ownField(signal, "data"), "signal.data"));
+  if (type === "sdp") return { ...parseDescription(expectField(signal, "signal", "data", isObject, "a session description object"), "signal.data"), artico: true };
   if (type === "candidate") {
     // Artico's field is data, simple-peer's candidate.
     const field = ownField(signal, "data") !== undefined ? "data" : "candidate";
     const value = ownField(signal, field);
     // End of candidates (null, or an empty or null candidate line): nothing to apply.
-    const line = value !== null && typeof value === "object" ? ownField(value as Record<string, unknown>, "candidate") : undefined;
-    const result = value === null || line === "" || line === null
-      ? { kind: "end-of-candidates" as const }
-      : parseCandidate(value, `signal.${field}`);
-    return field === "data" ? artico(result) : result;
+    const line = isObject(value) ? ownField(value, "candidate") : undefined;
+    const result: ParsedSignal = value === null || line === "" || line === null
+      ? { kind: "end-of-candidates" }
+      : parseCandidate(expectValue(value, `signal.${field}`, isObject, "an ICE candidate object"), `signal.${field}`);
+    return field === "data" ? { ...result, artico: true } : result;
   }
-  if (SDP_TYPES.has(type)) return parseDescription(signal, "signal");
+  if (SDP_TYPES.includes(type)) return parseDescription(signal, "signal");
   if (type === "renegotiate") return { kind: "renegotiate" };
-  if (type === "transceiverRequest") return parseTransceiverRequest(ownField(signal, "transceiverRequest"));
-  return invalid(`signal.type "${preview(type)}" is not one of sdp, candidate, offer, answer, pranswer, rollback, renegotiate, transceiverRequest`);
+  if (type === "transceiverRequest") return parseTransceiverRequest(expectField(signal, "signal", "transceiverRequest", isObject, "an object"));
+  return refuse(`signal.type "${preview(type)}" is not one of sdp, candidate, offer, answer, pranswer, rollback, renegotiate, transceiverRequest`);
 }
 
-function artico(result: Result): Result {
-  return result instanceof PeerError ? result : { ...result, artico: true };
-}
-
-function parseDescription(value: unknown, where: string): Result {
-  if (value === null || typeof value !== "object") return invalid(`${where} must be a session description object, got ${describe(value)}`);
-  const record = value as Record<string, unknown>;
-  const type = ownField(record, "type");
-  if (typeof type !== "string" || !SDP_TYPES.has(type)) {
-    return invalid(`${where}.type must be offer, answer, pranswer or rollback, got ${describe(type)}`);
-  }
-  const sdp = ownField(record, "sdp");
+function parseDescription(record: Fields, where: string): ParsedSignal {
+  const type = expectField(record, where, "type", (value) => SDP_TYPES.includes(value), "offer, answer, pranswer or rollback") as RTCSdpType;
+  const field = ownField(record, "sdp");
   if (type === "rollback") return { kind: "description", description: { type } };
-  if (typeof sdp !== "string") return invalid(`${where}.sdp must be a string, got ${describe(sdp)}`);
-  if (sdp.length > MAX_SIGNAL_LENGTH) return invalid(`${where}.sdp is ${sdp.length} characters, over the limit of ${MAX_SIGNAL_LENGTH}`);
-  if (!sdp.startsWith("v=0")) return invalid(`${where}.sdp is not an SDP (no leading "v=0"): ${preview(sdp)}`);
+  const sdp = expectValue(field, `${where}.sdp`, isString, "a string");
+  checkLength(`${where}.sdp`, sdp, MAX_SIGNAL_LENGTH);
+  if (!sdp.startsWith("v=0")) refuse(`${where}.sdp is not an SDP (no leading "v=0"): ${preview(sdp)}`);
   for (const [, media = ""] of sdp.matchAll(/^m=([^ \r\n]*)/gm)) {
-    if (!MEDIA_TYPES.has(media)) return invalid(`${where}.sdp has an m-line of media type "${preview(media)}": only audio, video and application are supported`);
+    if (!MEDIA_TYPES.includes(media)) refuse(`${where}.sdp has an m-line of media type "${preview(media)}": only audio, video and application are supported`);
   }
-  return { kind: "description", description: { type: type as RTCSdpType, sdp } };
+  return { kind: "description", description: { type, sdp } };
 }
 
-function parseCandidate(value: unknown, where: string): Result {
-  if (value === null || typeof value !== "object") return invalid(`${where} must be an ICE candidate object, got ${describe(value)}`);
-  const record = value as Record<string, unknown>;
-  const candidate = ownField(record, "candidate");
-  if (typeof candidate !== "string") return invalid(`${where}.candidate must be a string, got ${describe(candidate)}`);
-  if (candidate.length > 4096) return invalid(`${where}.candidate is ${candidate.length} characters, over the limit of 4096`);
-  if (candidate !== "" && !CANDIDATE_LINE.test(candidate)) {
-    return invalid(`${where}.candidate is not an ICE candidate line (RFC 8839): ${preview(candidate)}`);
-  }
-  const sdpMid = ownField(record, "sdpMid");
-  if (sdpMid !== undefined && sdpMid !== null && typeof sdpMid !== "string") return invalid(`${where}.sdpMid must be a string or null, got ${describe(sdpMid)}`);
-  const sdpMLineIndex = ownField(record, "sdpMLineIndex");
-  if (sdpMLineIndex !== undefined && sdpMLineIndex !== null && !(Number.isInteger(sdpMLineIndex) && (sdpMLineIndex as number) >= 0)) {
-    return invalid(`${where}.sdpMLineIndex must be a non-negative integer or null, got ${describe(sdpMLineIndex)}`);
-  }
-  if (sdpMid == null && sdpMLineIndex == null) return invalid(`${where} needs sdpMid or sdpMLineIndex`);
-  const usernameFragment = ownField(record, "usernameFragment");
-  if (usernameFragment !== undefined && usernameFragment !== null && typeof usernameFragment !== "string") {
-    return invalid(`${where}.usernameFragment must be a string or null, got ${describe(usernameFragment)}`);
-  }
-  // Checked above: each field is of its type, or null/undefined, which plainCandidate drops.
-  return { kind: "candidate", candidate: plainCandidate({ candidate, sdpMid, sdpMLineIndex, usernameFragment } as RTCIceCandidateInit) };
+function parseCandidate(record: Fields, where: string): ParsedSignal {
+  const candidate = expectField(record, where, "candidate", isString, "a string");
+  checkLength(`${where}.candidate`, candidate, 4096);
+  if (candidate !== "" && !CANDIDATE_LINE.test(candidate)) refuse(`${where}.candidate is not an ICE candidate line (RFC 8839): ${preview(candidate)}`);
+  const sdpMid = expectField(record, where, "sdpMid", isStringOrNull, "a string or null");
+  const sdpMLineIndex = expectField(record, where, "sdpMLineIndex", (value): value is number | null | undefined => value == null || (Number.isInteger(value) && (value as number) >= 0), "a non-negative integer or null");
+  if (sdpMid == null && sdpMLineIndex == null) refuse(`${where} needs sdpMid or sdpMLineIndex`);
+  const usernameFragment = expectField(record, where, "usernameFragment", isStringOrNull, "a string or null");
+  return { kind: "candidate", candidate: plainCandidate({ candidate, sdpMid, sdpMLineIndex, usernameFragment }) };
 }
-
-const DIRECTIONS: ReadonlySet<string> = new Set(["sendrecv", "sendonly", "recvonly", "inactive"]);
 
 // Only the direction is taken from the remote init: it is the one field that is plain
 // data, and a remote peer has no business choosing our streams or encodings.
-function parseTransceiverRequest(value: unknown): Result {
+function parseTransceiverRequest(record: Fields): ParsedSignal {
   const where = "signal.transceiverRequest";
-  if (value === null || typeof value !== "object") return invalid(`${where} must be an object, got ${describe(value)}`);
-  const record = value as Record<string, unknown>;
-  const mediaKind = ownField(record, "kind");
-  if (mediaKind !== "audio" && mediaKind !== "video") return invalid(`${where}.kind must be "audio" or "video", got ${describe(mediaKind)}`);
-  const init = ownField(record, "init");
-  if (init === undefined || init === null) return { kind: "transceiver", mediaKind, init: {} };
-  if (typeof init !== "object") return invalid(`${where}.init must be an object, got ${describe(init)}`);
-  const direction = ownField(init as Record<string, unknown>, "direction");
-  if (direction === undefined) return { kind: "transceiver", mediaKind, init: {} };
-  if (typeof direction !== "string" || !DIRECTIONS.has(direction)) {
-    return invalid(`${where}.init.direction must be sendrecv, sendonly, recvonly or inactive, got ${describe(direction)}`);
-  }
-  return { kind: "transceiver", mediaKind, init: { direction: direction as RTCRtpTransceiverDirection } };
+  const mediaKind = expectField(record, where, "kind", (value) => value === "audio" || value === "video", '"audio" or "video"') as "audio" | "video";
+  const init = expectField(record, where, "init", (value) => value == null || typeof value === "object", "an object") as Fields | null | undefined;
+  const direction = init ? expectField(init, `${where}.init`, "direction", (value) => value === undefined || DIRECTIONS.includes(value), "sendrecv, sendonly, recvonly or inactive") : undefined;
+  return { kind: "transceiver", mediaKind, init: direction === undefined ? {} : { direction: direction as RTCRtpTransceiverDirection } };
+}
+
+/** `value` when it is what `where` must be; else refuses: "`where` must be `expected`, got ...". */
+function expectValue<T>(value: unknown, where: string, ok: boolean | ((value: unknown) => value is T), expected: string): T {
+  if (ok === false || (ok !== true && !ok(value))) refuse(`${where} must be ${expected}, got ${describe(value)}`);
+  return value as T;
+}
+
+/** `record`'s own field `key`, checked as {@link expectValue} does. */
+function expectField<T>(record: Fields, where: string, key: string, ok: (value: unknown) => value is T, expected: string): T;
+function expectField(record: Fields, where: string, key: string, ok: (value: unknown) => boolean, expected: string): unknown;
+function expectField(record: Fields, where: string, key: string, ok: (value: unknown) => boolean, expected: string): unknown {
+  const value = ownField(record, key);
+  if (!ok(value)) refuse(`${where}.${key} must be ${expected}, got ${describe(value)}`);
+  return value;
+}
+
+function checkLength(what: string, text: string, limit: number): void {
+  if (text.length > limit) refuse(`${what} is ${text.length} characters, over the limit of ${limit}`);
 }
 
 /**
@@ -229,6 +222,6 @@ export function toSimplePeerFormat(signal: SignalData): SimplePeerSignalData {
 }
 
 /** Reads an own property only, so `__proto__` tricks and inherited getters are never consulted. */
-function ownField(record: Record<string, unknown>, key: string): unknown {
+function ownField(record: Fields, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
