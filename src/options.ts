@@ -59,22 +59,6 @@ export interface ResolvedOptions extends PeerOptions {
   wrtc: WebRTCImplementation;
 }
 
-// What each option must be (`typeof`, never null): a wrong type is a mistake to report at
-// once, not a value to guess at (`channelConfig: 5` would otherwise be silently dropped).
-const OPTION_TYPES: Partial<Record<keyof PeerOptions, string>> = {
-  debug: "number",
-  initiator: "boolean",
-  config: "object",
-  channelName: "string",
-  channelConfig: "object",
-  trickle: "boolean",
-  iceCompleteTimeout: "number",
-  sdpTransform: "function",
-  offerOptions: "object",
-  answerOptions: "object",
-  livenessTimeout: "number",
-};
-
 /**
  * Checks the options, applies defaults and finds a WebRTC implementation. Throws
  * `PeerError` `ERR_INVALID_ARGUMENT` for an option of the wrong type, and
@@ -87,9 +71,28 @@ const OPTION_TYPES: Partial<Record<keyof PeerOptions, string>> = {
  */
 export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOptions {
   if (options === null || typeof options !== "object") throw new PeerError("ERR_INVALID_ARGUMENT", `options must be an object, got ${describe(options)}`);
-  for (const [name, type] of Object.entries(OPTION_TYPES)) {
+  // Each option's default, whose type (`typeof`, never null) the option must have: a wrong
+  // type is a mistake to report at once, not a value to guess at (`channelConfig: 5` would
+  // otherwise be silently dropped). `config` has none (the connection's own) but is an object.
+  const resolved: Omit<PeerOptions, "wrtc" | "config"> & { config?: RTCConfiguration } = {
+    debug: 1,
+    initiator: false,
+    config: undefined,
+    channelName: "",
+    channelConfig: {},
+    trickle: true,
+    iceCompleteTimeout: 5000,
+    sdpTransform: (sdp) => sdp,
+    offerOptions: {},
+    answerOptions: {},
+    livenessTimeout: DEFAULT_LIVENESS_TIMEOUT_MS,
+  };
+  for (const [name, fallback] of Object.entries(resolved)) {
     const value: unknown = options[name as keyof PeerOptions];
-    if (value !== undefined && (value === null || typeof value !== type)) throw new PeerError("ERR_INVALID_ARGUMENT", `option ${name} must be of type ${type}, got ${describe(value)}`);
+    if (value === undefined) continue;
+    const type = fallback === undefined ? "object" : typeof fallback;
+    if (value === null || typeof value !== type) throw new PeerError("ERR_INVALID_ARGUMENT", `option ${name} must be of type ${type}, got ${describe(value)}`);
+    Object.assign(resolved, { [name]: value });
   }
   // Without an injected implementation the runtime's globals are one (a browser's, or a polyfill's).
   const wrtc = options.wrtc ?? (globalThis as Partial<WebRTCImplementation>);
@@ -100,22 +103,15 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     );
   }
   return {
-    debug: options.debug ?? 1,
-    initiator: options.initiator ?? false,
+    ...resolved,
     config: options.config,
     channelName: options.channelName ?? randomLabel(),
-    channelConfig: options.channelConfig ?? {},
     wrtc: wrtc as WebRTCImplementation,
-    trickle: options.trickle ?? true,
-    iceCompleteTimeout: options.iceCompleteTimeout ?? 5000,
-    sdpTransform: options.sdpTransform ?? ((sdp) => sdp),
-    offerOptions: options.offerOptions ?? {},
-    answerOptions: options.answerOptions ?? {},
-    livenessTimeout: livenessTimeout(options.livenessTimeout),
+    livenessTimeout: livenessTimeout(resolved.livenessTimeout),
   };
 }
 
-function livenessTimeout(timeout = DEFAULT_LIVENESS_TIMEOUT_MS): number {
+function livenessTimeout(timeout: number): number {
   if (timeout !== 0 && !(timeout >= MIN_LIVENESS_TIMEOUT_MS && timeout < 2 ** 31)) {
     throw new PeerError("ERR_INVALID_ARGUMENT", `option livenessTimeout must be 0 or from ${MIN_LIVENESS_TIMEOUT_MS} ms up, got ${timeout}`);
   }
