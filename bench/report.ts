@@ -9,6 +9,9 @@ import type { SizeRow } from "./size.js";
 import { PRIMARY, integrityOf, metricOf, ratioOf, spread, type Runs, type Spread } from "./stats.js";
 import { SERIES, type Figure, type Params } from "./tasks.js";
 
+/** The core bundle's esbuild metafile, written beside benchmarks.md. */
+export const METAFILE = "benchmarks.metafile.json";
+
 export const NOTES_MARKER = "<!-- Everything below this line is written by hand; `npm run bench` keeps it. -->";
 
 export type RuntimeName = "node" | "node-datachannel" | "chromium" | "firefox";
@@ -164,7 +167,10 @@ function sizeSection(sizes: SizeRow[]): string {
   rows.push(["PeerJS", "-", "-", "not installed in this project, so not measured (ENVIRONMENT.md saw 31.5 KB min+gz elsewhere)"]);
   const core = sizes[0];
   const contributors = core?.largest.length
-    ? `\nWhat each module of the core costs, minified (esbuild metafile): ${core.largest.map((c) => `${c.file} ${c.bytes} B`).join(", ")}.\n`
+    ? `\nWhat each module of the core costs ([${METAFILE}](${METAFILE}), esbuild's metafile of this bundle, opens in esbuild's bundle analyzer). Minified: the module's bytes in the bundle; gzip share: what the min + gzip bundle loses without them (text that several modules repeat compresses away in each alone, so the shares add up to less than the whole):\n\n${table(
+        ["module", "minified, B", "gzip share, B"],
+        core.largest.map((c) => [c.file, String(c.bytes), c.gzip === undefined ? "-" : String(c.gzip)]),
+      )}`
     : "";
   return `${table(["bundle", "minified", "min + gzip -9", "notes"], rows)}\n${contributors}`;
 }

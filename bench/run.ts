@@ -2,7 +2,8 @@
  * `npm run bench`: every figure on Node (each run of each figure in a fresh process,
  * bench/node-worker.ts) and in headless Chromium (bench/browser.ts), the contenders
  * alternating run by run; raw against rxpeer on node-datachannel and in headless Firefox
- * with the same workloads; then bundle sizes; writes docs/benchmarks.md, .svg and .json.
+ * with the same workloads; then bundle sizes; writes docs/benchmarks.md, .svg and .json, and
+ * the core bundle's esbuild metafile (benchmarks.metafile.json).
  *
  *   npm run bench                        the default profile (about 12 minutes)
  *   npm run bench -- --profile=full      the issue's sizes everywhere, 5 runs each (about 25 minutes)
@@ -16,7 +17,7 @@ import { cpus, loadavg, release, totalmem, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openBrowserBench } from "./browser.js";
-import { NOTES_MARKER, renderBenchChart, renderReport, type BenchResults, type RuntimeName, type RuntimeResults } from "./report.js";
+import { METAFILE, NOTES_MARKER, renderBenchChart, renderReport, type BenchResults, type RuntimeName, type RuntimeResults } from "./report.js";
 import { measureSizes } from "./size.js";
 import { RESULT_PREFIX, SERIES, type Figure, type Params, type Sample, type Task } from "./tasks.js";
 import type { ContenderName } from "./transport.js";
@@ -261,7 +262,11 @@ export function writeReport(results: BenchResults, outDir: string): void {
   const notes = at >= 0 ? previous.slice(at + NOTES_MARKER.length).replace(/^\n/, "") : "";
   writeFileSync(mdFile, renderReport(results, notes));
   writeFileSync(join(outDir, "benchmarks.svg"), renderBenchChart(results));
-  writeFileSync(join(outDir, "benchmarks.json"), `${JSON.stringify(results, null, 1)}\n`);
+  // The core's metafile goes to a file of its own: it is for esbuild's analyzer, and large.
+  const metafile = results.sizes[0]?.metafile;
+  if (metafile) writeFileSync(join(outDir, METAFILE), `${JSON.stringify(metafile, null, 1)}\n`);
+  const sizes = results.sizes.map(({ metafile: _, ...size }) => size);
+  writeFileSync(join(outDir, "benchmarks.json"), `${JSON.stringify({ ...results, sizes }, null, 1)}\n`);
 }
 
 function option(name: string): string | undefined {
