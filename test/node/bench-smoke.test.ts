@@ -38,11 +38,19 @@ describe("bench harness, smoke profile", () => {
       }
       expect(results.sizes.map((s) => s.label)).toContain("rxpeer (core entry)");
       expect(results.sizes.every((s) => s.gzip > 0 && s.gzip < s.minified)).toBe(true);
+      // Each core module's cost: its minified bytes and a share of the gzipped bundle, in the
+      // report's table and in the metafile written beside it.
+      const core = results.sizes.find((s) => s.label === "rxpeer (core entry)");
+      expect(core?.largest.map((m) => m.file)).toContain("src/peer.ts");
+      expect(core?.largest.every((m) => m.bytes > 0 && m.gzip !== undefined && m.gzip > 0 && m.gzip < core.gzip)).toBe(true);
+      const metafile = JSON.parse(readFileSync(join(outDir, "benchmarks.metafile.json"), "utf8")) as { inputs: Record<string, unknown> };
+      expect(Object.keys(metafile.inputs)).toContain("src/peer.ts");
 
       const report = readFileSync(join(outDir, "benchmarks.md"), "utf8");
       expect(report).toContain("## Targets");
       expect(report).toContain("rxpeer sendTo(), 64 KiB messages");
       expect(report).toContain("Node (node-datachannel)");
+      expect(report).toMatch(/^\| src\/signal-format\.ts \| \d+ \| \d+ \|$/m);
       expect(readFileSync(join(outDir, "benchmarks.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
