@@ -7,7 +7,7 @@ import SimplePeer from "simple-peer";
 import wrtc from "@roamhq/wrtc";
 import { Peer, type PeerError, type PeerTrackEvent, type SignalData, type WebRTCImplementation } from "../../src/index.js";
 import { toSimplePeerSignal } from "../../operators/index.js";
-import { framesArrive, mediaStream, videoTrack } from "../support/media.js";
+import { framesArrive, framesStop, mediaStream, videoTrack } from "../support/media.js";
 import { emitterReceives, rxReceives } from "../support/receive.js";
 
 const implementation = wrtc as unknown as WebRTCImplementation;
@@ -250,7 +250,7 @@ describe.each([
     await rx.replaceTrack(second, null);
     const sender = rx.connection.getSenders().find((candidate) => candidate.track === null && candidate.transport);
     expect(sender).toBeDefined();
-    await expect(framesArrive(rx, remote, { timeoutMs: 1500 })).rejects.toThrow(/did not arrive/);
+    await framesStop(remote);
     expectNoErrors(pair);
   });
 

@@ -107,6 +107,38 @@ export function framesArrive(receiver: Peer, track: MediaStreamTrack, check: Fra
   return node ? framesInSink(node, track, check) : framesDecoded(receiver, track, check);
 }
 
+/**
+ * Resolves once the remote `track` has gone `quietMs` without a frame (Node only: it reads the
+ * track's sink); rejects if frames still come `timeoutMs` after the call. Frames already on
+ * their way when sending stopped are let through: only a lasting silence counts.
+ */
+export function framesStop(track: MediaStreamTrack, { quietMs = 700, timeoutMs = 6_000 }: { quietMs?: number; timeoutMs?: number } = {}): Promise<void> {
+  const node = nodeWebRTC();
+  if (!node) return Promise.reject(new Error("framesStop() reads a Node sink: it runs on @roamhq/wrtc only"));
+  const sink = track.kind === "video" ? new node.nonstandard.RTCVideoSink(track) : new node.nonstandard.RTCAudioSink(track);
+  stoppables.add(sink);
+  let frames = 0;
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error): void => {
+      clearTimeout(quiet);
+      clearTimeout(deadline);
+      sink.stop();
+      stoppables.delete(sink);
+      if (error) reject(error);
+      else resolve();
+    };
+    let quiet = setTimeout(() => finish(), quietMs);
+    const deadline = setTimeout(() => finish(new Error(`${track.kind} frames still arriving ${timeoutMs} ms on (${frames} since the call)`)), timeoutMs);
+    const onFrame = (): void => {
+      frames++;
+      clearTimeout(quiet);
+      quiet = setTimeout(() => finish(), quietMs);
+    };
+    if (track.kind === "video") (sink as { onframe: () => void }).onframe = onFrame;
+    else (sink as { ondata: () => void }).ondata = onFrame;
+  });
+}
+
 function framesInSink(node: NodeWebRTC, track: MediaStreamTrack, { frames = 3, width, timeoutMs = 15_000 }: FrameCheck): Promise<void> {
   const video = track.kind === "video";
   const sink = video ? new node.nonstandard.RTCVideoSink(track) : new node.nonstandard.RTCAudioSink(track);
