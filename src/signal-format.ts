@@ -198,10 +198,8 @@ export function candidateSignal(candidate: RTCIceCandidateInit): SignalData {
 // A fresh plain candidate init: only the fields that are set, so it is JSON-safe and
 // carries nothing of the runtime's RTCIceCandidate class (or of a remote peer's object).
 function plainCandidate(candidate: RTCIceCandidateInit): RTCIceCandidateInit {
-  const data: RTCIceCandidateInit = { candidate: candidate.candidate ?? "" };
-  if (candidate.sdpMid != null) data.sdpMid = candidate.sdpMid;
-  if (candidate.sdpMLineIndex != null) data.sdpMLineIndex = candidate.sdpMLineIndex;
-  if (candidate.usernameFragment != null) data.usernameFragment = candidate.usernameFragment;
+  const data: Record<string, unknown> = { candidate: candidate.candidate ?? "" };
+  for (const key of ["sdpMid", "sdpMLineIndex", "usernameFragment"] as const) if (candidate[key] != null) data[key] = candidate[key];
   return data;
 }
 
