@@ -116,6 +116,17 @@ describe("parseSignal", () => {
   });
 });
 
+describe("candidateSignal", () => {
+  it("keeps every field that is set, usernameFragment included, and drops null ones", () => {
+    const full = { candidate: candidateLine, sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "EsAw" };
+    expect(candidateSignal(full)).toEqual({ type: "candidate", data: full });
+    expect(parseSignal({ type: "candidate", candidate: full })).toEqual({ kind: "candidate", candidate: full });
+    const data = candidateSignal({ candidate: candidateLine, sdpMid: null, sdpMLineIndex: 1, usernameFragment: null }).data;
+    expect(data).toEqual({ candidate: candidateLine, sdpMLineIndex: 1 });
+    expect(Object.keys(data)).toEqual(["candidate", "sdpMLineIndex"]);
+  });
+});
+
 describe("toSimplePeerFormat", () => {
   it("turns Artico signals into simple-peer's shape", () => {
     expect(toSimplePeerFormat({ type: "sdp", data: { type: "offer", sdp } })).toEqual({ type: "offer", sdp });
