@@ -121,9 +121,9 @@ describe("candidateSignal", () => {
     const full = { candidate: candidateLine, sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "EsAw" };
     expect(candidateSignal(full)).toEqual({ type: "candidate", data: full });
     expect(parseSignal({ type: "candidate", candidate: full })).toEqual({ kind: "candidate", candidate: full });
-    const data = candidateSignal({ candidate: candidateLine, sdpMid: null, sdpMLineIndex: 1, usernameFragment: null }).data;
-    expect(data).toEqual({ candidate: candidateLine, sdpMLineIndex: 1 });
-    expect(Object.keys(data)).toEqual(["candidate", "sdpMLineIndex"]);
+    const signal = candidateSignal({ candidate: candidateLine, sdpMid: null, sdpMLineIndex: 1, usernameFragment: null });
+    expect(signal).toEqual({ type: "candidate", data: { candidate: candidateLine, sdpMLineIndex: 1 } });
+    expect(Object.keys("data" in signal ? signal.data : {})).toEqual(["candidate", "sdpMLineIndex"]);
   });
 });
 
