@@ -154,6 +154,8 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
       let total = 0;
       let budget = 0; // bytes that may still go before bufferedAmount must be read again
       let paused: Subscription | undefined; // while the channel drains, or a Blob is read
+      let draining: Subscription | undefined; // `paused` when it is a drain wait
+      let queuedWhileDraining = 0; // bytes the source pushed since the drain wait began or was last checked
       let marks: { high: number; low: number } | undefined;
       let limit: number | undefined; // the connection's sctp.maxMessageSize, 0 if unknown
 
@@ -165,7 +167,7 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
           next: onValue,
           error: (err: unknown) => subscriber.error(err),
           complete: () => {
-            paused = undefined;
+            paused = draining = undefined;
             pump();
           },
         });
@@ -224,7 +226,29 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
         }
         budget = 0; // read afresh once drained
         pauseUntil(drained(channel, low), () => undefined);
+        draining = paused;
+        queuedWhileDraining = 0;
         return false;
+      };
+
+      /**
+       * A source that pushes synchronously (chunk() framing a large message, from(array)) keeps
+       * the thread, so the drain wait's timer cannot fire until it stops, while the runtime's own
+       * thread empties the queue: once per budget of bytes pushed meanwhile, look again, and go
+       * on at once if the queue is down to the low mark. The same rule as refillBudget, read
+       * earlier: the queue still never passes the high mark.
+       */
+      const recheckDrain = (size: number): void => {
+        const channel = peer.channel;
+        if (draining === undefined || draining !== paused || channel === undefined || marks === undefined) return;
+        queuedWhileDraining += size;
+        if (queuedWhileDraining < marks.high - marks.low) return;
+        queuedWhileDraining = 0;
+        const buffered = channel.bufferedAmount;
+        if (buffered > marks.low) return;
+        draining.unsubscribe();
+        paused = draining = undefined;
+        budget = marks.high - buffered;
       };
 
       if (peer.destroyed) return failPeerClosed();
@@ -241,7 +265,9 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
       });
       subscribeChained(subscriber, source, {
         next: (value) => {
-          queue.push(sendable(value));
+          const item = sendable(value);
+          queue.push(item);
+          if (draining !== undefined && !isBlob(item)) recheckDrain(byteSize(item));
           pump();
         },
         error: (err: unknown) => subscriber.error(err),

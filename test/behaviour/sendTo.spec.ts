@@ -112,6 +112,32 @@ describe("sendTo", () => {
     }
   });
 
+  it("keeps a polled channel fed while a source pushes synchronously, never past highWaterMark", () => {
+    // The runtime's own thread drains the queue while the JS thread is held by a synchronous
+    // source (chunk() framing a large message); the drain wait's timer cannot fire until it returns.
+    const channel = new PolledChannel();
+    const peer = new FakePeer(channel);
+    peer.connected$.next(true);
+    function* burst(): Generator<Uint8Array> {
+      for (let i = 0; i < 200; i++) {
+        if (i % 8 === 7) channel.drain(Infinity);
+        yield new Uint8Array(16 * KiB).fill(i % 256);
+      }
+    }
+    let done = false;
+    from(burst())
+      .pipe(sendTo(peer, { highWaterMark: 64 * KiB, lowWaterMark: 16 * KiB }))
+      .subscribe({ complete: () => (done = true) });
+    // Each drain makes room for 4 more (64 KiB): about 100 of 200 out before the burst ends.
+    // Without looking again during the burst, only the first 4 would be.
+    expect(peer.sent.length, `sent ${peer.sent.length}`).to.be.above(90);
+    expect(peer.maxQueued).to.be.at.most(64 * KiB);
+    expect(peer.sent.map((m) => (m as Uint8Array)[0])).to.deep.equal(Array.from({ length: peer.sent.length }, (_, i) => i % 256));
+    channel.drain(Infinity);
+    // The rest goes at the next look, which the drain wait's poll makes.
+    expect(done).to.equal(false);
+  });
+
   it("resumes on bufferedamountlow where the channel fires it, with the threshold set to lowWaterMark", async () => {
     const channel = new EventedChannel();
     const peer = new FakePeer(channel);
