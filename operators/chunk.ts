@@ -2,13 +2,14 @@
  * The `chunk()` operator: the sending half of the framing in frame.ts.
  * Each subscription is one stream with a random id, so several pipelines can share a channel.
  */
-import { Observable, concatMap, defer, type OperatorFunction } from "rxjs";
+import { defer, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import { readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
 import { BATCH_HEADER_SIZE, writeBatch } from "./batch-frame.js";
 import { batchByTask, type Packet } from "./batch-by-task.js";
-import { binaryView, DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type Framable } from "./frame.js";
+import { concatSync } from "./concat-sync.js";
+import { binaryView, DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type Framable, type FrameSink } from "./frame.js";
 
 export interface ChunkOptions {
   /**
@@ -102,29 +103,23 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
         return first;
       };
       const values$ = source.pipe(readBlobs());
-      // concatMap frames one message (or one list of packets) at a time: a value that arrives
+      // concatSync frames one message (or one list of packets) at a time: a value that arrives
       // while frames are being emitted (even from inside this output) waits, so frames leave in order.
-      if (options.batch !== true) return values$.pipe(concatMap((value) => framesOf([bytesOf(value)], stream, nextSeq, chunkSize)));
+      if (options.batch !== true) return values$.pipe(concatSync((value, out: FrameSink) => writePackets([bytesOf(value)], stream, nextSeq, chunkSize, out)));
       return values$.pipe(
         batchByTask(batchCapacity, bytesOf),
-        concatMap((packets) => framesOf(packets, stream, nextSeq, chunkSize)),
+        concatSync((packets: Packet[], out: FrameSink) => writePackets(packets, stream, nextSeq, chunkSize, out)),
       );
     });
 }
 
-/**
- * The frames of some packets, in order, made one by one as they are taken; stops when the
- * subscriber goes. No closure is made per frame: this runs once per message.
- */
-function framesOf(packets: readonly Packet[], stream: number, nextSeq: (span: number) => number, chunkSize: number): Observable<ArrayBuffer> {
-  return new Observable<ArrayBuffer>((subscriber) => {
-    for (const packet of packets) {
-      if (Array.isArray(packet)) subscriber.next(writeBatch(packet, stream, nextSeq(packet.length)));
-      else writeFrames(packet.bytes, packet.kind, stream, nextSeq(1), chunkSize, subscriber);
-      if (subscriber.closed) return;
-    }
-    subscriber.complete();
-  });
+/** Writes the frames of some packets, in order, into `sink` as they are made; stops when the sink closes. */
+function writePackets(packets: readonly Packet[], stream: number, nextSeq: (span: number) => number, chunkSize: number, sink: FrameSink): void {
+  for (const packet of packets) {
+    if (Array.isArray(packet)) sink.next(writeBatch(packet, stream, nextSeq(packet.length)));
+    else writeFrames(packet.bytes, packet.kind, stream, nextSeq(1), chunkSize, sink);
+    if (sink.closed) return;
+  }
 }
 
 /** A message's bytes, viewed, not copied (a string is encoded once); throws for what cannot be framed. */

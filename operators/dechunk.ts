@@ -1,9 +1,10 @@
 /**
  * The `dechunk()` operator: the receiving half of the framing; the state lives in reassembly.ts.
  */
-import { EMPTY, concat, concatMap, defer, type OperatorFunction } from "rxjs";
+import { EMPTY, concat, defer, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
+import { concatSync } from "./concat-sync.js";
 import { binaryView } from "./frame.js";
 import { hasTransferMagic } from "./transfer-magic.js";
 import { Reassembler, type DroppedMessage, type ReassemblyLimits } from "./reassembly.js";
@@ -110,13 +111,17 @@ export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMess
   return (source) =>
     defer(() => {
       const reassembler = new Reassembler(limits, lossy);
-      // concatMap keeps the order even when a consumer feeds the source from inside this output;
+      // concatSync keeps the order even when a consumer feeds the source from inside this output;
       // a frame that throws (a PeerError from the framing checks) ends it and stops the source.
       // File-transfer frames share data$ with chunk() frames: they are receiveFiles' to read, not ours.
       const messages$ = source.pipe(
-        concatMap((frame) => {
+        concatSync<PeerMessage | ArrayBufferView, PeerMessage>((frame, out) => {
           const bytes = frameBytes(frame);
-          return hasTransferMagic(bytes) ? EMPTY : reassembler.push(bytes);
+          if (hasTransferMagic(bytes)) return;
+          for (const message of reassembler.push(bytes)) {
+            out.next(message);
+            if (out.closed) return;
+          }
         }),
       );
       const finish$ = defer(() => {
