@@ -4,7 +4,7 @@
  */
 import { defer, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
-import { readBlobs } from "../src/read-blobs.js";
+import { blobsInOrder } from "./blobs-in-order.js";
 import type { PeerData } from "../src/types.js";
 import { BATCH_HEADER_SIZE, writeBatch } from "./batch-frame.js";
 import { batchByTask, type Packet } from "./batch-by-task.js";
@@ -102,7 +102,7 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
         seq = (seq + span) >>> 0;
         return first;
       };
-      const values$ = source.pipe(readBlobs());
+      const values$ = source.pipe(blobsInOrder());
       // concatSync frames one message (or one list of packets) at a time: a value that arrives
       // while frames are being emitted (even from inside this output) waits, so frames leave in order.
       if (options.batch !== true) return values$.pipe(concatSync((value, out: FrameSink) => writePackets([bytesOf(value)], stream, nextSeq, chunkSize, out)));

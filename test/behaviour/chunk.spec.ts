@@ -2,7 +2,7 @@
 // reordered and interleaved frames, and hostile input (random, mutated, oversized frames).
 import { expect } from "chai";
 import fc from "fast-check";
-import { firstValueFrom, from, merge, of, tap, toArray, type Observable } from "rxjs";
+import { Subject, firstValueFrom, from, lastValueFrom, merge, of, tap, toArray, type Observable } from "rxjs";
 import { PeerError } from "../../src/index.js";
 import type { PeerData, PeerMessage } from "../../src/types.js";
 import { chunk, dechunk } from "../../operators/index.js";
@@ -160,6 +160,35 @@ describe("chunk / dechunk", () => {
     const samples = [binarySample("Blob", 50_000, 1, 0), { value: "after", expected: "after", label: "after" }, binarySample("Uint8Array", 10, 2, 3)];
     const out = await collect(from(samples.map((s) => s.value)).pipe(chunk(), dechunk()));
     samples.forEach((sample, i) => expectMessage(out[i], sample));
+  });
+
+  it("errors ERR_DATA_CHANNEL on a Blob that cannot be read, after the frames of what came before it", async () => {
+    class UnreadableBlob extends Blob {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        return Promise.reject(new Error("gone"));
+      }
+    }
+    const framed: unknown[] = [];
+    const end = await lastValueFrom(from<PeerData[]>(["before", new UnreadableBlob(["x"]), "after"]).pipe(chunk(), dechunk(), tap((m) => framed.push(m)))).catch((e: unknown) => e);
+    expectFrameError(end, "ERR_DATA_CHANNEL");
+    expect(framed).to.deep.equal(["before"]);
+  });
+
+  it("passes values through at once while no Blob is being read, and holds them behind one that is", async () => {
+    const source = new Subject<PeerData>();
+    const frames: ArrayBuffer[] = [];
+    const done = lastValueFrom(source.pipe(chunk(), tap((f) => frames.push(f)), dechunk(), toArray()));
+    source.next("one");
+    expect(frames, "framed synchronously").to.have.length(1);
+    source.next(new Blob(["two"]));
+    source.next("three");
+    expect(frames, "waiting behind the Blob").to.have.length(1);
+    source.complete();
+    const out = await done;
+    expect(out).to.have.length(3);
+    expect(out[0]).to.equal("one");
+    expect(Array.from(new Uint8Array(out[1] as ArrayBuffer))).to.deep.equal(Array.from(new TextEncoder().encode("two")));
+    expect(out[2]).to.equal("three");
   });
 
   it("refuses bad chunkSize and limits at call time", () => {
