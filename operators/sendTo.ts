@@ -75,7 +75,11 @@ export const DEFAULT_POLLED_HIGH_WATER_MARK = 1024 * 1024;
  * is the last `bufferedAmount` read plus the bytes sent since, so `bufferedAmount` is read
  * only when that estimate would pass `highWaterMark`; if the real amount is then above
  * `lowWaterMark`, sending pauses until it is at or below it (`bufferedamountlow` where it
- * fires, a short poll always). A message bigger than `highWaterMark` goes alone into a
+ * fires, a short poll always). While paused, a source that goes on pushing synchronously
+ * (`chunk()` framing a large message) holds the thread that poll needs, so `bufferedAmount`
+ * is also read again once per `highWaterMark - lowWaterMark` bytes pushed meanwhile, and
+ * sending goes on as soon as it is at or below `lowWaterMark`: the channel does not run dry
+ * while frames are being made. A message bigger than `highWaterMark` goes alone into a
  * queue at or below `lowWaterMark`.
  *
  * The output completes once the source has completed and its last value was handed to the
