@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { Subject, filter, firstValueFrom, lastValueFrom, of } from "rxjs";
 import { Peer, type SignalData, type WebRTCImplementation } from "../src/index.js";
 import { chunk, sendTo } from "../operators/index.js";
+import { DEFAULT_CHUNK_SIZE, HEADER_SIZE } from "../operators/frame.js";
 import { sendWithBackpressure, type Watermarks } from "./contenders/raw.js";
 import { nextTask } from "./transport.js";
 import { withTimeout } from "./workloads.js";
@@ -40,12 +41,12 @@ const SLICE = MiB;
  * next is read as soon as less than one is waiting (the channel's own queue keeps it fed).
  */
 const LOOKAHEAD = SLICE;
-const FRAME_PAYLOAD = 16 * 1024 - 32;
+const FRAME_PAYLOAD = DEFAULT_CHUNK_SIZE - HEADER_SIZE;
 const TIMEOUT_MS = 180_000;
 
 /** Bytes on the wire for `total` payload bytes in messages of `message` bytes, cut into default chunk() frames. */
 function framedSize(total: number, message: number): number {
-  return total + (total / message) * Math.ceil(message / FRAME_PAYLOAD) * 32;
+  return total + (total / message) * Math.ceil(message / FRAME_PAYLOAD) * HEADER_SIZE;
 }
 
 /** Sends `total` bytes the `mode` way and returns the sending process's peak RSS growth. */
