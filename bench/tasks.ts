@@ -48,7 +48,7 @@ export const SERIES: Record<Figure, SeriesDef[]> = {
     { id: "raw", contender: "raw", label: "raw RTCDataChannel, 64 KiB messages" },
     { id: "rxpeer-sendTo", contender: "rxpeer", label: "rxpeer sendTo(), 64 KiB messages" },
     { id: "rxpeer-chunk", contender: "rxpeer", label: "rxpeer one message: chunk() + sendTo() + dechunk()" },
-    { id: "rxpeer-chunk16", contender: "rxpeer", label: "the same with chunk({ chunkSize: 16 KiB }), the old default" },
+    { id: "rxpeer-chunk64", contender: "rxpeer", label: "the same with chunk({ chunkSize: 64 KiB })" },
     { id: "simple-peer", contender: "simple-peer", label: "simple-peer write(), 64 KiB" },
     { id: "rtco", contender: "rtco", label: "@rtco/peer send() loop, 64 KiB (no backpressure)" },
   ],
@@ -263,7 +263,7 @@ async function measure(figure: Figure, id: string, contender: Contender, params:
     // Transfers start after the connection settles, so no contender pays for its warm-up.
     await nextTask(20);
     const result = id.startsWith("rxpeer-chunk")
-      ? await oneMessageChunked(pair as RxpeerPair, required(data.payload), id === "rxpeer-chunk16" ? 16 * 1024 : undefined)
+      ? await oneMessageChunked(pair as RxpeerPair, required(data.payload), id === "rxpeer-chunk64" ? 64 * 1024 : undefined)
       : await oneWay(contender, pair, required(data.messages));
     return { metrics: transferMetrics(figure, result), intact: result.intact };
   } finally {

@@ -12,11 +12,7 @@ import { concatSync } from "./concat-sync.js";
 import { binaryView, DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type Framable, type FrameSink } from "./frame.js";
 
 export interface ChunkOptions {
-  /**
-   * Largest frame in bytes, 32-byte header included. Default 64 KiB, the message size every
-   * WebRTC stack accepts (RFC 8841's default `max-message-size`); keep it at or under the
-   * connection's `sctp.maxMessageSize` (`sendTo` refuses a bigger frame with `ERR_FRAME_TOO_LARGE`).
-   */
+  /** Largest frame in bytes, 32-byte header included. Default 16 KiB; keep it at or under the connection's `sctp.maxMessageSize`. */
   chunkSize?: number;
   /**
    * Pack the small messages of one synchronous task into shared batch frames (one send for
@@ -49,7 +45,7 @@ const encoder = new TextEncoder();
  * a Blob is read with `blob.arrayBuffer()`, and values behind it wait, so frames leave in
  * the order the messages came. Each subscription gets a random 32-bit stream id and numbers
  * its messages from 0. All frames of one message are emitted synchronously, one after the
- * other, as they are made: a 64 MiB message becomes about 1030 frames at once, so a downstream
+ * other, as they are made: a 64 MiB message becomes about 4100 frames at once, so a downstream
  * `sendTo()` queues what the channel cannot take yet (see its notes on memory). A value
  * that arrives while a message is being framed (a consumer feeding the source from inside
  * this output, e.g. one message per running total of `sendTo()`) waits until that
@@ -73,15 +69,15 @@ const encoder = new TextEncoder();
  * import { of } from "rxjs";
  * import { chunk, dechunk } from "rxpeer/operators";
  *
- * const frames$ = of("héllo", new Uint8Array(150_000)).pipe(chunk());
- * frames$.subscribe((frame) => console.log(frame.byteLength)); // 38, 65536, 65536, 19024
- * frames$.pipe(dechunk()).subscribe((message) => console.log(message)); // "héllo", ArrayBuffer(150000)
+ * const frames$ = of("héllo", new Uint8Array(40_000)).pipe(chunk());
+ * frames$.subscribe((frame) => console.log(frame.byteLength)); // 38, 16384, 16384, 7328
+ * frames$.pipe(dechunk()).subscribe((message) => console.log(message)); // "héllo", ArrayBuffer(40000)
  * ```
  *
  * @see {@link dechunk}
  * @see {@link sendTo}
  *
- * @param options `chunkSize`: largest frame in bytes, header included (default 65536, at least 33);
+ * @param options `chunkSize`: largest frame in bytes, header included (default 16384, at least 33);
  * `batch`: pack the small messages of one task into shared frames (default false).
  * @return A function that returns an Observable of frames, each a fresh ArrayBuffer.
  */

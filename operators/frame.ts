@@ -12,13 +12,8 @@ export const FRAME_MAGIC = 0x5258;
 export const FRAME_VERSION = 1;
 /** Bytes of header in front of every frame's payload. */
 export const HEADER_SIZE = 32;
-/**
- * Default frame size in bytes, header included: 64 KiB, the `sctp.maxMessageSize` a WebRTC
- * stack must assume of a remote that announces none (RFC 8841, and the W3C spec's
- * remoteMaxMessageSize), so every stack takes it. Each frame is one native send with a
- * fixed cost (large on @roamhq/wrtc): 16 KiB frames made four times the sends of the same bytes.
- */
-export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+/** Default frame size in bytes, header included: safe on every WebRTC stack. */
+export const DEFAULT_CHUNK_SIZE = 16 * 1024;
 /** Largest frame size `chunk()` accepts: the payload stride must fit its 32-bit field. */
 export const MAX_CHUNK_SIZE = 0xffff_ffff + HEADER_SIZE;
 

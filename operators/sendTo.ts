@@ -118,7 +118,7 @@ export const DEFAULT_POLLED_HIGH_WATER_MARK = 1024 * 1024;
  * linkPeers(alice, bob);
  * bob.data$.pipe(dechunk()).subscribe((file) => console.log("bob got", file)); // bob got ArrayBuffer(10485760)
  * of(new Uint8Array(10 * 1024 * 1024)).pipe(chunk(), sendTo(alice)).subscribe({
- *   next: (bytes) => console.log(`${bytes} bytes sent`), // ... 10490912 bytes sent (frames include their headers)
+ *   next: (bytes) => console.log(`${bytes} bytes sent`), // ... 10506304 bytes sent (frames include their headers)
  *   complete: () => console.log("all handed to the channel"),
  *   error: (err) => console.error(err.code), // ERR_PEER_CLOSED if alice closes first
  * });

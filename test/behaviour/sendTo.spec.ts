@@ -321,7 +321,7 @@ describe("sendTo", () => {
       let total = 0;
       const stopped = new Promise<void>((resolve) => {
         const subscription: Subscription = of(patternBytes(8 * 1024 * KiB, 2))
-          .pipe(chunk({ chunkSize: 16 * KiB }), sendTo(a, { highWaterMark: 128 * KiB }))
+          .pipe(chunk(), sendTo(a, { highWaterMark: 128 * KiB }))
           .subscribe((sent) => {
             total = sent;
             if (sent >= 512 * KiB) {

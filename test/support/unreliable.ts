@@ -9,9 +9,7 @@ import type { Peer } from "../../src/index.js";
 import { chunk, dechunk, sendTo, type DroppedMessage } from "../../operators/index.js";
 import { patternBytes, sameBytes } from "./bytes.js";
 
-const SIZE = 40_000;
-/** Frames of 16 KiB: 3 per message, so one can be lost while others arrive. */
-const CHUNK_SIZE = 16 * 1024;
+const SIZE = 40_000; // 3 frames at the default chunkSize
 const damaged = (id: number): boolean => id % 10 === 0;
 
 function message(id: number): Uint8Array {
@@ -57,7 +55,7 @@ export async function lossyTransfer(a: Peer, b: Peer, messages: number, maxPendi
   await firstValueFrom(
     from(Array.from({ length: messages }, (_, id) => id)).pipe(
       map(message),
-      chunk({ chunkSize: CHUNK_SIZE }),
+      chunk(),
       map((frame) => ({ frame, id: Math.floor(frameIndex++ / 3) })),
       filter(({ frame, id }) => !(damaged(id) && new DataView(frame).getUint32(12) === 1)),
       map(({ frame }) => frame),
