@@ -29,9 +29,12 @@ export interface Pair {
   /** The initiator. */
   a: Endpoint;
   b: Endpoint;
-  /** Milliseconds from constructing the first peer object to both sides connected. */
+  /**
+   * Milliseconds from constructing the first peer object until each side has received the
+   * first message of the other, each sent at its own connect (see {@link greet}).
+   */
   connectMs: number;
-  /** Extra connect timings a contender can report, in ms from the same start (rxpeer: when its channel opened). */
+  /** The parts of it, in ms from the same start: `connected` (both sides connected), `toAnswerer`, `toInitiator` (each first message delivered). */
   connectDetail: Record<string, number>;
   close(): void;
 }
@@ -57,4 +60,40 @@ export interface WebRTC {
 /** Resolves after one macrotask: lets a runtime finish the work behind an event before timing starts. */
 export function nextTask(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One side of a pair as {@link greet} sees it, in the contender's own API. */
+export interface Greeter {
+  /** Calls `listener` once, when this side connects (a raw channel: its `open`). */
+  connected(listener: () => void): void;
+  send(text: string): void;
+  /** Calls `listener` once, at the first message this side receives. */
+  received(listener: () => void): void;
+}
+
+/** When a pair became usable, in ms from `start`: see {@link greet}. */
+export interface Greeting {
+  connectMs: number;
+  connectDetail: { connected: number; toAnswerer: number; toInitiator: number };
+}
+
+/**
+ * What connect costs a user: each side sends one message the moment it connects, and the
+ * pair is usable once both have arrived. The same for every contender, so a contender that
+ * reports connect early but cannot carry a message yet gains nothing.
+ */
+export async function greet(start: number, initiator: Greeter, answerer: Greeter): Promise<Greeting> {
+  const since = (): number => performance.now() - start;
+  const side = (self: Greeter): [Promise<number>, Promise<number>] => [
+    new Promise((resolve) =>
+      self.connected(() => {
+        resolve(since());
+        self.send("hello");
+      }),
+    ),
+    new Promise((resolve) => self.received(() => resolve(since()))),
+  ];
+  const [[aConnected, toInitiator], [bConnected, toAnswerer]] = [side(initiator), side(answerer)];
+  const [a, b, toA, toB] = await Promise.all([aConnected, bConnected, toInitiator, toAnswerer]);
+  return { connectMs: Math.max(toA, toB), connectDetail: { connected: Math.max(a, b), toAnswerer: toB, toInitiator: toA } };
 }

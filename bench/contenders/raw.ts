@@ -5,7 +5,7 @@
  * above the low mark, waits for `bufferedamountlow` where the runtime fires it
  * (Chromium) or polls every millisecond where it never does (@roamhq/wrtc).
  */
-import { nextTask, type Contender, type Endpoint, type Pair, type Received, type SendReport, type WebRTC } from "../transport.js";
+import { greet, nextTask, type Contender, type Endpoint, type Greeter, type Greeting, type Pair, type Received, type SendReport, type WebRTC } from "../transport.js";
 
 export interface Watermarks {
   /** Stop sending once this many bytes are queued. */
@@ -14,13 +14,22 @@ export interface Watermarks {
   low: number;
 }
 
-/** Two connections linked in this process, their channel open on both sides. */
-export interface RawLink {
+/** Two connections linked in this process, their channel open on both sides and a first message through each way. */
+export interface RawLink extends Greeting {
   pcA: RTCPeerConnection;
   pcB: RTCPeerConnection;
   channelA: RTCDataChannel;
   channelB: RTCDataChannel;
-  connectMs: number;
+}
+
+/** A raw channel greets at its `open`, and hears the first `message`. */
+function greeter(channel: RTCDataChannel): Greeter {
+  channel.binaryType = "arraybuffer";
+  return {
+    connected: (listener) => (channel.readyState === "open" ? listener() : channel.addEventListener("open", listener, { once: true })),
+    send: (text) => channel.send(text),
+    received: (listener) => channel.addEventListener("message", listener, { once: true }),
+  };
 }
 
 /**
@@ -50,8 +59,19 @@ export async function linkRaw(webrtc: WebRTC): Promise<RawLink> {
   };
   const releaseToB = trickle(pcA, pcB);
   const releaseToA = trickle(pcB, pcA);
+  let answererGreets: (channel: RTCDataChannel) => void = () => undefined;
+  const answerer = new Promise<Greeter>((resolve) => (answererGreets = (channel) => resolve(greeter(channel))));
   const channelB = new Promise<RTCDataChannel>((resolve) => {
-    pcB.ondatachannel = (event) => resolve(event.channel);
+    pcB.ondatachannel = (event) => {
+      answererGreets(event.channel);
+      resolve(event.channel);
+    };
+  });
+  // The answerer's side exists only at `datachannel`: its greeter is wired then, synchronously.
+  const greeting = greet(start, greeter(channelA), {
+    connected: (listener) => void answerer.then((side) => side.connected(listener)),
+    send: (text) => void answerer.then((side) => side.send(text)),
+    received: (listener) => void answerer.then((side) => side.received(listener)),
   });
   const offer = await pcA.createOffer();
   await pcA.setLocalDescription(offer);
@@ -61,14 +81,8 @@ export async function linkRaw(webrtc: WebRTC): Promise<RawLink> {
   await pcB.setLocalDescription(answer);
   await pcA.setRemoteDescription(answer);
   releaseToA();
-  const [b] = await Promise.all([channelB.then((channel) => opened(channel)), opened(channelA)]);
-  return { pcA, pcB, channelA, channelB: b, connectMs: performance.now() - start };
-}
-
-function opened(channel: RTCDataChannel): Promise<RTCDataChannel> {
-  channel.binaryType = "arraybuffer";
-  if (channel.readyState === "open") return Promise.resolve(channel);
-  return new Promise((resolve) => channel.addEventListener("open", () => resolve(channel), { once: true }));
+  const { connectMs, connectDetail } = await greeting;
+  return { pcA, pcB, channelA, channelB: await channelB, connectMs, connectDetail };
 }
 
 /**
@@ -134,7 +148,7 @@ export function rawContender(webrtc: WebRTC, marks: Watermarks): Contender {
         a: endpoint(link.channelA, marks),
         b: endpoint(link.channelB, marks),
         connectMs: link.connectMs,
-        connectDetail: {},
+        connectDetail: link.connectDetail,
         close: () => {
           link.channelA.close();
           link.pcA.close();

@@ -5,7 +5,7 @@
  * so the workloads report what arrives. It finds RTCPeerConnection as a global.
  */
 import type RtcoPeer from "@rtco/peer";
-import { type Contender, type Endpoint, type Pair, type Received } from "../transport.js";
+import { greet, type Contender, type Endpoint, type Greeter, type Pair, type Received } from "../transport.js";
 
 export type RtcoPeerConstructor = typeof RtcoPeer;
 
@@ -35,6 +35,15 @@ function endpoint(peer: RtcoPeer): Endpoint {
   };
 }
 
+/** An @rtco/peer side greets at `connect`, and hears the first `data`. */
+function greeter(peer: RtcoPeer): Greeter {
+  return {
+    connected: (listener) => void peer.once("connect", () => listener()),
+    send: (text) => peer.send(text),
+    received: (listener) => void peer.once("data", () => listener()),
+  };
+}
+
 /** The @rtco/peer contender (on Node, install {@link rtcoPeerConnection} as the global first). */
 export function rtcoContender(Constructor: RtcoPeerConstructor): Contender {
   return {
@@ -46,14 +55,15 @@ export function rtcoContender(Constructor: RtcoPeerConstructor): Contender {
       const a = new Constructor({ debug: ERRORS_ONLY, initiator: true, config: { iceServers: [] } });
       const b = new Constructor({ debug: ERRORS_ONLY, config: { iceServers: [] } });
       for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`@rtco/peer: ${err.message}`));
+      const greeting = greet(start, greeter(a), greeter(b));
       a.on("signal", (signal) => void b.signal(signal));
       b.on("signal", (signal) => void a.signal(signal));
-      await Promise.all([a, b].map((peer) => new Promise<void>((resolve) => peer.once("connect", () => resolve()))));
+      const { connectMs, connectDetail } = await greeting;
       return {
         a: endpoint(a),
         b: endpoint(b),
-        connectMs: performance.now() - start,
-        connectDetail: {},
+        connectMs,
+        connectDetail,
         close: () => {
           a.destroy();
           b.destroy();

@@ -5,10 +5,10 @@
  * the batching pipeline, `chunk({ batch: true })` + `sendTo()` on one side and `dechunk()`
  * on the other (contender "rxpeer-batch").
  */
-import { Subject, filter, firstValueFrom, from, lastValueFrom } from "rxjs";
+import { Subject, firstValueFrom, from, lastValueFrom } from "rxjs";
 import { Peer, linkPeers, type WebRTCImplementation } from "../../src/index.js";
 import { chunk, dechunk, sendTo } from "../../operators/index.js";
-import { type Contender, type Endpoint, type Pair, type Received, type WebRTC } from "../transport.js";
+import { greet, type Contender, type Endpoint, type Greeter, type Greeting, type Pair, type Received, type WebRTC } from "../transport.js";
 import { sendWithBackpressure, type Watermarks } from "./raw.js";
 
 /** A connected rxpeer pair, with the peers themselves for the rxpeer-only workloads. */
@@ -17,19 +17,24 @@ export interface RxpeerPair extends Pair {
   peerB: Peer;
 }
 
-/** Connects two rxpeer peers in this process; `channelOpenMs` is when the initiator's channel itself opened. */
-export async function connectRxpeer(webrtc: WebRTC | undefined): Promise<{ peerA: Peer; peerB: Peer; connectMs: number; channelOpenMs: number }> {
+/** An rxpeer side greets at `connect$`, and hears the first message on `data$`. */
+function greeter(peer: Peer): Greeter {
+  return {
+    connected: (listener) => void firstValueFrom(peer.connect$).then(listener),
+    send: (text) => peer.send(text),
+    received: (listener) => void firstValueFrom(peer.data$).then(listener),
+  };
+}
+
+/** Connects two rxpeer peers in this process, until a first message went through each way. */
+export async function connectRxpeer(webrtc: WebRTC | undefined): Promise<Greeting & { peerA: Peer; peerB: Peer }> {
   const wrtc = webrtc as WebRTCImplementation | undefined;
   const start = performance.now();
   const peerA = new Peer({ debug: 0, initiator: true, ...(wrtc ? { wrtc } : {}) });
   const peerB = new Peer({ debug: 0, ...(wrtc ? { wrtc } : {}) });
-  let channelOpenMs = Number.NaN;
-  // The initiator's channel exists from construction on; its own `open` (before rxpeer's
-  // handshake with the answerer) shows what the handshake adds to connect.
-  peerA.channel?.addEventListener("open", () => (channelOpenMs = performance.now() - start), { once: true });
+  const greeting = greet(start, greeter(peerA), greeter(peerB));
   linkPeers(peerA, peerB);
-  await Promise.all([peerA, peerB].map((peer) => firstValueFrom(peer.connected$.pipe(filter(Boolean)))));
-  return { peerA, peerB, connectMs: performance.now() - start, channelOpenMs };
+  return { peerA, peerB, ...(await greeting) };
 }
 
 /** How an rxpeer endpoint sends: the `sendTo()` operator, `peer.send` in the raw loop, or batching frames through `chunk({ batch: true })`. */
@@ -90,14 +95,14 @@ export function rxpeerContender(webrtc: WebRTC | undefined, mode: RxpeerMode, ma
     name: NAMES[mode],
     backpressure: true,
     async connect(): Promise<RxpeerPair> {
-      const { peerA, peerB, connectMs, channelOpenMs } = await connectRxpeer(webrtc);
+      const { peerA, peerB, connectMs, connectDetail } = await connectRxpeer(webrtc);
       return {
         a: endpoint(peerA, mode, marks),
         b: endpoint(peerB, mode, marks),
         peerA,
         peerB,
         connectMs,
-        connectDetail: { channelOpen: channelOpenMs },
+        connectDetail,
         close: () => {
           peerA.destroy();
           peerB.destroy();

@@ -5,7 +5,7 @@
  * package with `wrtc`, in Chromium the package's own browser build (simplepeer.min.js).
  */
 import type SimplePeer from "simple-peer";
-import { type Contender, type Endpoint, type Pair, type Received, type WebRTC } from "../transport.js";
+import { greet, type Contender, type Endpoint, type Greeter, type Pair, type Received, type WebRTC } from "../transport.js";
 
 export type SimplePeerConstructor = typeof SimplePeer;
 
@@ -26,6 +26,15 @@ function endpoint(peer: SimplePeer.Instance): Endpoint {
   };
 }
 
+/** A simple-peer side greets at `connect`, and hears the first `data`. */
+function greeter(peer: SimplePeer.Instance): Greeter {
+  return {
+    connected: (listener) => void peer.once("connect", listener),
+    send: (text) => peer.send(text),
+    received: (listener) => void peer.once("data", listener),
+  };
+}
+
 /** The simple-peer contender; `webrtc` is given on Node (`wrtc` option), omitted in the browser. */
 export function simplePeerContender(Constructor: SimplePeerConstructor, webrtc: WebRTC | undefined): Contender {
   return {
@@ -38,14 +47,15 @@ export function simplePeerContender(Constructor: SimplePeerConstructor, webrtc: 
       const a = new Constructor({ ...common, initiator: true });
       const b = new Constructor(common);
       for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`simple-peer: ${err.message}`));
+      const greeting = greet(start, greeter(a), greeter(b));
       a.on("signal", (signal) => b.signal(signal));
       b.on("signal", (signal) => a.signal(signal));
-      await Promise.all([a, b].map((peer) => new Promise((resolve) => peer.once("connect", resolve))));
+      const { connectMs, connectDetail } = await greeting;
       return {
         a: endpoint(a),
         b: endpoint(b),
-        connectMs: performance.now() - start,
-        connectDetail: {},
+        connectMs,
+        connectDetail,
         close: () => {
           a.destroy();
           b.destroy();
