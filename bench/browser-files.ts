@@ -1,5 +1,5 @@
 /**
- * The Chromium file figure, run on its own (not part of `npm run bench`):
+ * The Chromium file figure (figure "browserFiles" of `npm run bench`, or on its own):
  *
  *   node --import tsx bench/browser-files.ts [MiB]     (default 256)
  *
@@ -13,11 +13,22 @@
  * file on disk: what a renderer holds is the pieces in flight, the window and garbage.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { startWebDemo } from "../examples/web/server.js";
 import { launchChromium } from "../test/support/chromium.js";
 
 const MiB = 1024 * 1024;
+const TRANSFER_TIMEOUT_MS = 600_000;
+
+export interface BrowserFilesResult {
+  senderGrowthMiB: number;
+  receiverGrowthMiB: number;
+  mibPerSecond: number;
+  /** Every byte arrived in the receiving page's OPFS (its size; the demo hashes only small files). */
+  intact: boolean;
+}
 
 function rss(pid: number): number {
   try {
@@ -49,8 +60,8 @@ async function openTab(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-async function main(): Promise<void> {
-  const size = Number(process.argv[2] ?? 256) * MiB;
+/** Sends a Blob of `size` random bytes from one page to OPFS in another, each page in its own Chromium. */
+export async function measureBrowserFiles(size: number): Promise<BrowserFilesResult> {
   const demo = await startWebDemo({ port: 0 });
   const browsers = await Promise.all([launchChromium(), launchChromium()]);
   try {
@@ -73,22 +84,30 @@ async function main(): Promise<void> {
       return w.rxpeerDemo.sendBlob(w.benchBlob, "bench.bin");
     });
     const item = receiver.locator('#tab .received li[data-name="bench.bin"]');
-    await item.waitFor({ timeout: 600_000 });
+    await item.waitFor({ timeout: TRANSFER_TIMEOUT_MS });
     const seconds = (performance.now() - started) / 1000;
-    const [senderGrowth = NaN, receiverGrowth = NaN] = stops.map((stop) => stop());
+    const [senderGrowthMiB = Number.NaN, receiverGrowthMiB = Number.NaN] = stops.map((stop) => stop());
     const received = Number(await item.getAttribute("data-size"));
-    console.log(`chromium: ${size / MiB} MiB Blob -> OPFS in another page: ${(size / MiB / seconds).toFixed(1)} MiB/s, ${received === size ? "all bytes arrived" : `ONLY ${received} bytes arrived`}`);
-    console.log(`peak renderer RSS growth: sending page ${senderGrowth.toFixed(1)} MiB, receiving page ${receiverGrowth.toFixed(1)} MiB`);
+    return { senderGrowthMiB, receiverGrowthMiB, mibPerSecond: size / MiB / seconds, intact: received === size };
   } finally {
     await Promise.all(browsers.map((browser) => browser.close()));
     await demo.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+async function main(): Promise<void> {
+  const size = Number(process.argv[2] ?? 256) * MiB;
+  const result = await measureBrowserFiles(size);
+  console.log(`chromium: ${size / MiB} MiB Blob -> OPFS in another page: ${result.mibPerSecond.toFixed(1)} MiB/s, ${result.intact ? "all bytes arrived" : "NOT all bytes arrived"}`);
+  console.log(`peak renderer RSS growth: sending page ${result.senderGrowthMiB.toFixed(1)} MiB, receiving page ${result.receiverGrowthMiB.toFixed(1)} MiB`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

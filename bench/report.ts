@@ -165,6 +165,19 @@ function filesSection(r: RuntimeResults): string {
   return `**${RUNTIME_TITLE[r.runtime]}**, ${r.params.filesBytes / MiB} MiB per run (${paced} MiB for the paced series), ${runsNote(runs)}:\n\n${table(["series", "MiB/s", "vs raw", "sender peak RSS growth, MiB", "receiver peak RSS growth, MiB", "source read ahead of the consumer", "arrived (SHA-256 equal)"], rows)}\n`;
 }
 
+function browserFilesSection(r: RuntimeResults): string {
+  const runs = r.runs.browserFiles;
+  if (!runs) return "";
+  const rows = SERIES.browserFiles.map(({ id }) => [
+    labelOf("browserFiles", id),
+    range(spread(metricOf(runs, id, "rate")), 1),
+    range(spread(metricOf(runs, id, "senderGrowth")), 1),
+    range(spread(metricOf(runs, id, "receiverGrowth")), 1),
+    delivered(runs, id),
+  ]);
+  return `**${RUNTIME_TITLE[r.runtime]}**, a ${r.params.browserFilesBytes / MiB} MiB Blob per run, ${runsNote(runs)}:\n\n${table(["series", "MiB/s", "sending page's peak renderer RSS growth, MiB", "receiving page's peak renderer RSS growth, MiB", "arrived (size in OPFS)"], rows)}\n`;
+}
+
 function sizeSection(sizes: SizeRow[]): string {
   const rows = sizes.map((s) => [s.label, `${(s.minified / 1024).toFixed(1)} KiB`, `**${(s.gzip / 1024).toFixed(2)} KiB** (${s.gzip} B)`, s.note]);
   rows.push(["PeerJS", "-", "-", "not installed in this project, so not measured (ENVIRONMENT.md saw 31.5 KB min+gz elsewhere)"]);
@@ -203,9 +216,10 @@ function targets(results: BenchResults): TargetRow[] {
     { target: `files: a consumer at 10 MiB/s keeps the source within one window (${DEFAULT_WINDOW / MiB} MiB) + one source chunk (64 KiB)`, values: {} },
     { target: "1 KiB messages, chunk({ batch: true }) + sendTo() + dechunk() >= 3 x raw's rate (Node), >= 1.3 x (Chromium)", values: {} },
     { target: "ping-pong with chunk({ batch: true }) + dechunk(), median latency <= 1.1 x raw", values: {} },
+    { target: "files: a 256 MiB Blob from one page to OPFS in another grows each page's memory <= 64 MiB (Chromium)", values: {} },
   ];
   for (const r of results.runtimes) {
-    const { bulk, small, pingpong, connect, memory, files } = r.runs;
+    const { bulk, small, pingpong, connect, memory, files, browserFiles } = r.runs;
     const set = (index: number, value: { text: string; met: boolean | undefined }): void => {
       const row = rows[index];
       if (row) row.values[r.runtime] = value;
@@ -241,6 +255,16 @@ function targets(results: BenchResults): TargetRow[] {
       set(10, judged(ratioOf(files, "rxpeer-sendFile", "raw", "rate"), (v) => v >= 0.9));
       const lead = spread(metricOf(files, "rxpeer-paced", "lead"));
       set(11, { text: `${range(lead, 2)} MiB`, met: lead.n === 0 ? undefined : lead.max <= PACED_LEAD_LIMIT_MIB });
+    }
+    if (browserFiles) {
+      const sender = spread(metricOf(browserFiles, "rxpeer-opfs", "senderGrowth"));
+      const receiver = spread(metricOf(browserFiles, "rxpeer-opfs", "receiverGrowth"));
+      const { intact } = integrityOf(browserFiles, "rxpeer-opfs");
+      const measuredBoth = sender.n > 0 && receiver.n > 0;
+      set(14, {
+        text: `sending ${range(sender, 1)} MiB, receiving ${range(receiver, 1)} MiB${intact ? "" : ", not every byte arrived"}`,
+        met: measuredBoth ? intact && Math.max(sender.max, receiver.max) <= 64 : undefined,
+      });
     }
   }
   return rows;
@@ -336,9 +360,11 @@ export function renderReport(results: BenchResults, notes: string): string {
       "Peak resident memory above the level just before sending (sampled every 5 ms, and the kernel's peak RSS when it rose during the run); the receiver only counts bytes, so the figure is the sending side's. Each run in a fresh process.\n",
       ...perRuntime(memorySection),
     ]),
-    section("5. Files (Node)", [
+    section("5. Files (Node; Chromium to OPFS)", [
       "A file between two Node processes, from a Node Readable of fresh 64 KiB buffers of random bytes to a Node Writable that hashes it; SHA-256 compared at both ends. Peak resident memory above the level once connected, per process (sampled every 10 ms, and the kernel's peak RSS when it rose). The raw loop has no flow control past the channel: its receiver writes what arrives. The paced series runs both peers in one process, so its memory column is that process's.\n",
       ...perRuntime(filesSection),
+      "Chromium: two pages of the web demo (examples/web, two-tab mode), each in a headless Chromium of its own so each page's memory is its own browser's renderers; the first sends a Blob of random bytes (made before measuring) with `sendFile`, the second receives it with `receiveFiles` into the Origin Private File System. Peak resident memory of each browser's renderer processes above the level just before the transfer (/proc, every 50 ms); the Blob's bytes live in the blob store and the received file on disk. bench/browser-files.ts.\n",
+      ...perRuntime(browserFilesSection),
     ]),
     section("6. Size", ["esbuild, browser platform, minified ES module, rxjs external, gzip -9.\n", sizeSection(results.sizes)]),
     NOTES_MARKER,

@@ -5,7 +5,7 @@
  * with the same workloads; then bundle sizes; writes docs/benchmarks.md, .svg and .json, and
  * the core bundle's esbuild metafile (benchmarks.metafile.json).
  *
- *   npm run bench                        the default profile (about 12 minutes)
+ *   npm run bench                        the default profile (about 15 minutes)
  *   npm run bench -- --profile=full      the issue's sizes everywhere, 5 runs each (about 25 minutes)
  *   npm run bench -- --only=node --figures=bulk,small --out=/tmp/bench
  *   npm run bench -- --report-only       re-render docs/benchmarks.md from docs/benchmarks.json
@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { measureBrowserFiles } from "./browser-files.js";
 import { openBrowserBench } from "./browser.js";
 import { METAFILE, NOTES_MARKER, renderBenchChart, renderReport, type BenchResults, type RuntimeName, type RuntimeResults } from "./report.js";
 import { measureSizes } from "./size.js";
@@ -60,6 +61,7 @@ const ISSUE_PARAMS: Params = {
   connectPairs: 20,
   memoryBytes: 256 * MiB,
   filesBytes: 1024 * MiB,
+  browserFilesBytes: 256 * MiB,
 };
 
 /**
@@ -71,7 +73,8 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
   default: {
     profile: "default",
     node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 3, pingpong: 5, connect: 5, memory: 2, files: 2 } },
-    chromium: { params: { ...ISSUE_PARAMS, smallCount: 20_000 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 5 } },
+    // The Chromium files figure launches two browsers and moves 256 MiB at a few MiB/s: about a minute a run.
+    chromium: { params: { ...ISSUE_PARAMS, smallCount: 20_000 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 5, browserFiles: 2 } },
     // Each connect of a node-datachannel pair takes about a second, and Firefox moves bulk data
     // at a few MiB/s: smaller sizes there keep the bench near its time.
     "node-datachannel": { params: { ...ISSUE_PARAMS, bulkBytes: 32 * MiB, connectPairs: 5 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 3 }, contenders: RAW_AND_RXPEER },
@@ -81,7 +84,7 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
   full: {
     profile: "full",
     node: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5, memory: 3, files: 3 } },
-    chromium: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 } },
+    chromium: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5, browserFiles: 3 } },
     "node-datachannel": { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 }, contenders: RAW_AND_RXPEER },
     firefox: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 }, contenders: RAW_AND_RXPEER },
     size: true,
@@ -89,20 +92,20 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
   smoke: {
     profile: "smoke",
     node: {
-      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 2 * MiB, filesBytes: 2 * MiB },
+      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 2 * MiB, filesBytes: 2 * MiB, browserFilesBytes: 0 },
       runs: { bulk: 1, small: 1, pingpong: 1, connect: 1, memory: 1, files: 1 },
     },
     chromium: {
-      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0 },
-      runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 },
+      params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0, browserFilesBytes: 8 * MiB },
+      runs: { bulk: 1, small: 1, pingpong: 1, connect: 1, browserFiles: 1 },
     },
-    "node-datachannel": { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
-    firefox: { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
+    "node-datachannel": { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0, browserFilesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
+    firefox: { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0, browserFilesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
     size: true,
   },
 };
 
-const FIGURES: Figure[] = ["bulk", "small", "pingpong", "connect", "memory", "files"];
+const FIGURES: Figure[] = ["bulk", "small", "pingpong", "connect", "memory", "files", "browserFiles"];
 
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -166,12 +169,23 @@ function describe(samples: Sample[], figure: Figure): string {
           ? `${m.median?.toFixed(3)}/${m.p99?.toFixed(3)} ms`
           : figure === "memory"
             ? `+${m.growth?.toFixed(1)} MiB`
-            : figure === "files"
+            : figure === "files" || figure === "browserFiles"
               ? `${m.rate?.toFixed(1)} MiB/s, +${m.senderGrowth?.toFixed(1)}/+${m.receiverGrowth?.toFixed(1)} MiB${m.lead === undefined ? "" : `, lead ${m.lead.toFixed(2)} MiB`}`
               : (m.rate ?? m.ms ?? 0).toFixed(1);
       return `${s.series} ${value}${s.intact ? "" : " (not intact)"}`;
     })
     .join(", ");
+}
+
+/** The browserFiles figure: two Chromiums of their own beside the bench page (idle meanwhile); a failure is recorded, not thrown. */
+async function measureBrowserFilesTask(task: Task): Promise<Sample[]> {
+  const series = task.series[0] ?? "rxpeer-opfs";
+  try {
+    const result = await measureBrowserFiles(task.params.browserFilesBytes);
+    return [{ series, metrics: { senderGrowth: result.senderGrowthMiB, receiverGrowth: result.receiverGrowthMiB, rate: result.mibPerSecond }, intact: result.intact }];
+  } catch (err) {
+    return [{ series, metrics: {}, intact: false, error: err instanceof Error ? err.message.split("\n")[0] ?? err.name : String(err) }];
+  }
 }
 
 function emptyRuntime(runtime: RuntimeName, version: string, params: Params): RuntimeResults {
@@ -209,9 +223,10 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     }
   };
 
-  if (config.node) await runPlan("node", process.version, config.node, (task) => runNodeTask(task, log));
+  // browserFiles is Chromium's alone; memory and files are @roamhq/wrtc's alone.
+  if (config.node) await runPlan("node", process.version, { ...config.node, runs: { ...config.node.runs, browserFiles: 0 } }, (task) => runNodeTask(task, log));
   const ndcPlan = config["node-datachannel"];
-  if (ndcPlan) await runPlan("node-datachannel", packageVersion("node-datachannel"), { ...ndcPlan, runs: { ...ndcPlan.runs, memory: 0, files: 0 } }, (task) => runNodeTask(task, log, "node-datachannel"));
+  if (ndcPlan) await runPlan("node-datachannel", packageVersion("node-datachannel"), { ...ndcPlan, runs: { ...ndcPlan.runs, memory: 0, files: 0, browserFiles: 0 } }, (task) => runNodeTask(task, log, "node-datachannel"));
 
   for (const name of ["chromium", "firefox"] as const) {
     const plan = config[name];
@@ -222,7 +237,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     }
     const browser = await openBrowserBench(name);
     try {
-      await runPlan(name, browser.version, { ...plan, runs: { ...plan.runs, memory: 0, files: 0 } }, (task) => browser.run(task));
+      const runs = { ...plan.runs, memory: 0, files: 0, ...(name === "chromium" ? {} : { browserFiles: 0 }) };
+      await runPlan(name, browser.version, { ...plan, runs }, (task) => (task.figure === "browserFiles" ? measureBrowserFilesTask(task) : browser.run(task)));
     } finally {
       await browser.close();
     }

@@ -60,4 +60,5 @@ export const PRIMARY: Record<Figure, { metric: string; higherIsBetter: boolean; 
   connect: { metric: "ms", higherIsBetter: false, unit: "ms" },
   memory: { metric: "growth", higherIsBetter: false, unit: "MiB" },
   files: { metric: "rate", higherIsBetter: true, unit: "MiB/s" },
+  browserFiles: { metric: "senderGrowth", higherIsBetter: false, unit: "MiB" },
 };

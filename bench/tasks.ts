@@ -20,7 +20,7 @@ import {
   type TransferResult,
 } from "./workloads.js";
 
-export type Figure = "bulk" | "small" | "pingpong" | "connect" | "memory" | "files";
+export type Figure = "bulk" | "small" | "pingpong" | "connect" | "memory" | "files" | "browserFiles";
 
 export interface Params {
   /** Bulk: bytes sent one way, and the size of each message of the message-by-message series. */
@@ -34,6 +34,8 @@ export interface Params {
   memoryBytes: number;
   /** Files: bytes of the file sent between two processes (the paced series sends at most 64 MiB). */
   filesBytes: number;
+  /** Files in Chromium: bytes of the Blob sent from one page to OPFS in another (bench/browser-files.ts). */
+  browserFilesBytes: number;
 }
 
 export interface SeriesDef {
@@ -84,6 +86,7 @@ export const SERIES: Record<Figure, SeriesDef[]> = {
     { id: "rxpeer-sendFile", contender: "rxpeer", label: "rxpeer sendFile() -> receiveFiles() -> Writable" },
     { id: "rxpeer-paced", contender: "rxpeer", label: "rxpeer sendFile(), consumer reading at 10 MiB/s (one process)" },
   ],
+  browserFiles: [{ id: "rxpeer-opfs", contender: "rxpeer", label: "rxpeer sendFile() of a Blob -> receiveFiles() -> OPFS, each page in its own Chromium" }],
 };
 
 export interface Task {

@@ -1,6 +1,7 @@
 // The benchmark harness (`npm run bench`) at tiny sizes, so it cannot rot: every figure
-// runs once on Node and in headless Chromium, raw and rxpeer on node-datachannel and in
-// headless Firefox (where installed), every series must deliver its data intact,
+// runs once on Node and in headless Chromium (with the Chromium files figure: two pages,
+// a Blob to OPFS), raw and rxpeer on node-datachannel and in headless Firefox (where
+// installed), every series must deliver its data intact,
 // and the report and chart must be written. No timing is asserted: figures on a shared
 // machine are noise at these sizes.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -21,7 +22,12 @@ describe("bench harness, smoke profile", () => {
 
       expect(results.runtimes.map((r) => r.runtime)).toEqual(["node", "node-datachannel", "chromium", ...(FIREFOX_PATH ? ["firefox"] : [])]);
       for (const runtime of results.runtimes) {
-        const figures = runtime.runtime === "node" ? (["bulk", "small", "pingpong", "connect", "memory", "files"] as const) : (["bulk", "small", "pingpong", "connect"] as const);
+        const figures =
+          runtime.runtime === "node"
+            ? (["bulk", "small", "pingpong", "connect", "memory", "files"] as const)
+            : runtime.runtime === "chromium"
+              ? (["bulk", "small", "pingpong", "connect", "browserFiles"] as const)
+              : (["bulk", "small", "pingpong", "connect"] as const);
         // node-datachannel and Firefox run raw against rxpeer only.
         const everyContender = runtime.runtime === "node" || runtime.runtime === "chromium";
         for (const figure of figures) {
@@ -51,6 +57,7 @@ describe("bench harness, smoke profile", () => {
       expect(report).toContain("rxpeer sendTo(), 64 KiB messages");
       expect(report).toContain("Node (node-datachannel)");
       expect(report).toMatch(/^\| src\/signal-format\.ts \| \d+ \| \d+ \|$/m);
+      expect(report).toMatch(/\| files: a 256 MiB Blob from one page to OPFS in another grows each page's memory <= 64 MiB \(Chromium\) \| n\/a \| n\/a \| sending [\d.]+ MiB, receiving [\d.]+ MiB \*\*(met|not met)\*\*/);
       expect(readFileSync(join(outDir, "benchmarks.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
