@@ -13,7 +13,7 @@ import { sendControl, transferFrames, type TransferPeer } from "./transfer-peer.
 export type { IncomingFile } from "./incoming-transfer.js";
 
 export interface ReceiveFilesOptions {
-  /** Bytes a sender may send past what the consumer has read (default 8 MiB): each transfer's memory bound. */
+  /** Bytes a sender may send past what the consumer has read (default 6 MiB): each transfer's memory bound. */
   window?: number;
   /** Largest file accepted, in bytes (default: no limit); a larger one is refused, before or as its bytes pass the limit. */
   maxFileSize?: number;
@@ -22,11 +22,12 @@ export interface ReceiveFilesOptions {
 }
 
 /**
- * Default `window`: 8 MiB. The credit must cover every byte in flight (the sender's
- * channel queue and the SCTP buffers between the two ends) or the sender waits for it
- * with the pipe half empty: half this stalled a fast sender on @roamhq/wrtc (docs/benchmarks.md).
+ * Default `window`: 6 MiB. The credit must cover the bytes in flight (the sender's
+ * channel queue and the SCTP buffers between the two ends), or a fast sender waits for it
+ * with the pipe half empty, as 4 MiB did on @roamhq/wrtc (docs/benchmarks.md); a larger
+ * window holds more per transfer whenever the consumer is slow.
  */
-export const DEFAULT_WINDOW = 8 * 1024 * 1024;
+export const DEFAULT_WINDOW = 6 * 1024 * 1024;
 /** Default `maxConcurrent`. */
 export const DEFAULT_MAX_CONCURRENT = 16;
 
@@ -94,7 +95,7 @@ export const DEFAULT_MAX_CONCURRENT = 16;
  * @see {@link sendFile}
  *
  * @param peer Where files come from: a `Peer` (or anything with its `data$`, `connected$`, `send`).
- * @param options `window` (default 8 MiB), `maxFileSize` (default none), `maxConcurrent` (default 16).
+ * @param options `window` (default 6 MiB), `maxFileSize` (default none), `maxConcurrent` (default 16).
  * @return An Observable of the incoming files, completing when the peer closes.
  */
 export function receiveFiles(peer: TransferPeer, options: ReceiveFilesOptions = {}): Observable<IncomingFile> {

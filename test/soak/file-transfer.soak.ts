@@ -54,7 +54,7 @@ describe("file transfer (soak)", () => {
       expect(last).toEqual({ bytes: SIZE, total: SIZE });
       expect(bytes).toBe(SIZE);
       expect(digest).toBe(sentHash.digest("hex"));
-      // One 8 MiB window, a 1 MiB source chunk, the channel's queue and garbage awaiting the collector: nothing near 1 GiB.
+      // One 6 MiB window, a 1 MiB source chunk, the channel's queue and garbage awaiting the collector: nothing near 1 GiB.
       expect(rise).toBeLessThan(128);
     } finally {
       link.unsubscribe();
