@@ -175,7 +175,7 @@ function browserFilesSection(r: RuntimeResults): string {
     range(spread(metricOf(runs, id, "receiverGrowth")), 1),
     delivered(runs, id),
   ]);
-  return `**${RUNTIME_TITLE[r.runtime]}**, a ${r.params.browserFilesBytes / MiB} MiB Blob per run, ${runsNote(runs)}:\n\n${table(["series", "MiB/s", "sending page's peak renderer RSS growth, MiB", "receiving page's peak renderer RSS growth, MiB", "arrived (size in OPFS)"], rows)}\n`;
+  return `**${RUNTIME_TITLE[r.runtime]}**, a ${r.params.browserFilesBytes / MiB} MiB Blob per run, ${runsNote(runs)}:\n\n${table(["series", "MiB/s", "sending page's peak renderer RSS growth, MiB", "receiving page's peak renderer RSS growth, MiB", "arrived (size and FNV-1a checksum in OPFS equal)"], rows)}\n`;
 }
 
 function sizeSection(sizes: SizeRow[]): string {
@@ -363,7 +363,7 @@ export function renderReport(results: BenchResults, notes: string): string {
     section("5. Files (Node; Chromium to OPFS)", [
       "A file between two Node processes, from a Node Readable of fresh 64 KiB buffers of random bytes to a Node Writable that hashes it; SHA-256 compared at both ends. Peak resident memory above the level once connected, per process (sampled every 10 ms, and the kernel's peak RSS when it rose). The raw loop has no flow control past the channel: its receiver writes what arrives. The paced series runs both peers in one process, so its memory column is that process's.\n",
       ...perRuntime(filesSection),
-      "Chromium: two pages of the web demo (examples/web, two-tab mode), each in a headless Chromium of its own so each page's memory is its own browser's renderers; the first sends a Blob of random bytes (made before measuring) with `sendFile`, the second receives it with `receiveFiles` into the Origin Private File System. Peak resident memory of each browser's renderer processes above the level just before the transfer (/proc, every 50 ms); the Blob's bytes live in the blob store and the received file on disk. bench/browser-files.ts.\n",
+      "Chromium: two pages of the web demo (examples/web, two-tab mode), each in a headless Chromium of its own so each page's memory is its own browser's renderers; the first sends a Blob of random bytes (made before measuring) with `sendFile`, the second receives it with `receiveFiles` into the Origin Private File System. Peak resident memory of each browser's renderer processes above the level just before the transfer (/proc, every 50 ms); the Blob's bytes live in the blob store and the received file on disk. After the transfer each page checksums its side as a stream. bench/browser-files.ts.\n",
       ...perRuntime(browserFilesSection),
     ]),
     section("6. Size", ["esbuild, browser platform, minified ES module, rxjs external, gzip -9.\n", sizeSection(results.sizes)]),
