@@ -21,12 +21,11 @@ export interface ReceiveFilesOptions {
   maxConcurrent?: number;
 }
 
-/**
- * Default `window`: 6 MiB. The credit must cover the bytes in flight (the sender's
- * channel queue and the SCTP buffers between the two ends), or a fast sender waits for it
- * with the pipe half empty, as 4 MiB did on @roamhq/wrtc (docs/benchmarks.md); a larger
- * window holds more per transfer whenever the consumer is slow.
- */
+// The credit must cover the bytes in flight (the sender's channel queue and the SCTP buffers
+// between the two ends), or a fast sender waits for it with the pipe half empty, as 4 MiB did
+// on @roamhq/wrtc (docs/benchmarks.md); a larger window holds more per transfer whenever the
+// consumer is slow.
+/** Default `window`: 6 MiB. */
 export const DEFAULT_WINDOW = 6 * 1024 * 1024;
 /** Default `maxConcurrent`. */
 export const DEFAULT_MAX_CONCURRENT = 16;
