@@ -81,7 +81,7 @@ const options: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   experimentalDecorators: true,
-  paths: { rxpeer: [root + "src/index.ts"], "rxpeer/operators": [root + "operators/index.ts"] },
+  paths: { rxpeer: [root + "src/index.ts"], "rxpeer/operators": [root + "operators/index.ts"], "rxpeer/simple-peer": [root + "simple-peer/index.ts"] },
 };
 
 describe("code in the guides", () => {
