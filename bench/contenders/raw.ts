@@ -59,20 +59,25 @@ export async function linkRaw(webrtc: WebRTC): Promise<RawLink> {
   };
   const releaseToB = trickle(pcA, pcB);
   const releaseToA = trickle(pcB, pcA);
-  let answererGreets: (channel: RTCDataChannel) => void = () => undefined;
-  const answerer = new Promise<Greeter>((resolve) => (answererGreets = (channel) => resolve(greeter(channel))));
+  // The answerer's side exists only at `datachannel`: what greet() asks of it is wired
+  // then, synchronously (a runtime may deliver a first message as the channel is handed over).
+  let answererChannel: RTCDataChannel | undefined;
+  const wiring: ((side: Greeter) => void)[] = [];
+  const answerer: Greeter = {
+    connected: (listener) => void wiring.push((side) => side.connected(listener)),
+    send: (text) => answererChannel?.send(text),
+    received: (listener) => void wiring.push((side) => side.received(listener)),
+  };
   const channelB = new Promise<RTCDataChannel>((resolve) => {
     pcB.ondatachannel = (event) => {
-      answererGreets(event.channel);
+      answererChannel = event.channel;
+      const side = greeter(event.channel);
+      // The listener for the first message goes on before anything is sent from this side.
+      for (const wire of wiring.reverse()) wire(side);
       resolve(event.channel);
     };
   });
-  // The answerer's side exists only at `datachannel`: its greeter is wired then, synchronously.
-  const greeting = greet(start, greeter(channelA), {
-    connected: (listener) => void answerer.then((side) => side.connected(listener)),
-    send: (text) => void answerer.then((side) => side.send(text)),
-    received: (listener) => void answerer.then((side) => side.received(listener)),
-  });
+  const greeting = greet(start, greeter(channelA), answerer);
   const offer = await pcA.createOffer();
   await pcA.setLocalDescription(offer);
   await pcB.setRemoteDescription(offer);

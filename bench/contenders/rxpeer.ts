@@ -20,9 +20,10 @@ export interface RxpeerPair extends Pair {
 /** An rxpeer side greets at `connect$`, and hears the first message on `data$`. */
 function greeter(peer: Peer): Greeter {
   return {
-    connected: (listener) => void firstValueFrom(peer.connect$).then(listener),
+    // A peer closed before it connected (a timed-out measurement) never calls them.
+    connected: (listener) => void firstValueFrom(peer.connect$).then(listener, () => undefined),
     send: (text) => peer.send(text),
-    received: (listener) => void firstValueFrom(peer.data$).then(listener),
+    received: (listener) => void firstValueFrom(peer.data$).then(listener, () => undefined),
   };
 }
 
