@@ -79,7 +79,7 @@ function waitForBench(): boolean {
 }
 
 async function openChromium(url: string, report: (line: string) => void): Promise<DrivenPage> {
-  const browser: Browser = await chromium.launch({ executablePath: (await findChromium()).path, args: CHROMIUM_ARGS, headless: true });
+  const browser: Browser = await chromium.launch({ executablePath: (await findChromium()).path, args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc"], headless: true });
   try {
     const page = await browser.newPage();
     page.on("console", (message) => {

@@ -261,6 +261,8 @@ export async function interleavedConnect(contenders: Contender[], pairs: number)
       for (const [name, value] of Object.entries(pair.connectDetail)) (detail[name] ??= []).push(value);
       pair.close();
       await nextTask(5); // let the closed pair's teardown run before the next one is timed
+      // Chromium refuses a new RTCPeerConnection while 500 closed ones wait for the collector.
+      (globalThis as { gc?: () => void }).gc?.();
     }
   }
   return contenders.map((_, index) => ({
