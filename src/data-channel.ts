@@ -11,24 +11,40 @@ import { refusedAsClosed } from "./runtime-quirks.js";
 import type { PeerData, PeerMessage } from "./types.js";
 
 /**
- * Sub-protocol an rxpeer creator puts on its channel. An rxpeer answerer that sees it
- * sends {@link READY_OPEN_MARKER} as its first message, once its channel is wired.
+ * Sub-protocol an rxpeer creator puts on an in-band channel (facing a remote that did not
+ * say it is rxpeer): an rxpeer 0.1.0 answerer that sees it sends {@link READY_MARKER}.
  */
 export const HANDSHAKE_PROTOCOL = "rxpeer";
-/** The ready marker of an rxpeer 0.1.0 answerer, which expects no {@link OPEN_MARKER} back. */
+/** The first message of an rxpeer 0.1.0 answerer on an in-band channel, and of ours facing a 0.1.0 creator. */
 export const READY_MARKER = "\u0000rxpeer:ready";
-/** The answerer's ready marker: it reports open at the creator's {@link OPEN_MARKER}. */
-export const READY_OPEN_MARKER = "\u0000rxpeer:ready+open";
-/** The creator's reply, sent just before it reports open: so the creator's connect comes first, as simple-peer's. */
+/** The creator's first message on the pre-negotiated channel: the answerer reports open when it arrives. */
 export const OPEN_MARKER = "\u0000rxpeer:open";
-/** How long either side waits for the other's marker before reporting open anyway (a non-rxpeer or older remote). */
+/** How long a side waits for the other's marker before reporting open anyway. */
 export const READY_TIMEOUT_MS = 100;
+/** The stream id of the channel an rxpeer creator pre-negotiates. */
+export const PRE_NEGOTIATED_ID = 0;
+
+/**
+ * How a link opens (see `#onChannelOpen`):
+ * - `lead`: the creator's pre-negotiated channel, facing an rxpeer answerer: sends
+ *   {@link OPEN_MARKER} and reports open at `open`;
+ * - `follow`: the answerer's side of it: reports open at that marker;
+ * - `wait`: the creator's in-band channel facing an answer in the Artico format without the
+ *   rxpeer marker (@rtco/peer, or rxpeer 0.1.0): reports open at a first {@link READY_MARKER},
+ *   or {@link READY_TIMEOUT_MS} after `open`;
+ * - `ready`: an answerer facing an rxpeer 0.1.0 creator: sends {@link READY_MARKER} and reports open at `open`;
+ * - `plain`: anything else (simple-peer, a channel of the user's config): reports open one
+ *   macrotask after `open`; a first {@link READY_MARKER} is still consumed.
+ */
+export type OpenHandshake = "lead" | "follow" | "wait" | "ready" | "plain";
 
 /**
  * Where a channel is in its life: `connecting` until the channel opens, `opening` while
  * either side waits for the other's marker, `open` once open is reported, `closed` for good.
  */
 export type ChannelState = "connecting" | "opening" | "open" | "closed";
+
+const TIMEOUTS: Partial<Record<OpenHandshake, number>> = { follow: READY_TIMEOUT_MS, wait: READY_TIMEOUT_MS, plain: 0 };
 
 export interface DataChannelHandlers {
   open(): void;
@@ -48,18 +64,16 @@ export interface DataChannelHandlers {
  * @example
  * ```ts
  * const state = new BehaviorSubject<ChannelState>("connecting");
- * const link = new DataChannelLink(pc.createDataChannel("chat"), true, state, handlers, 5000);
+ * const link = new DataChannelLink(pc.createDataChannel("chat"), "plain", state, handlers, 5000);
  * link.send("hello"); // once state.value is "open", from handlers.open() on
  * ```
  */
 export class DataChannelLink {
   readonly #state: BehaviorSubject<ChannelState>;
-  readonly #createdHere: boolean;
+  readonly #handshake: OpenHandshake;
   readonly #handlers: DataChannelHandlers;
-  // The other side's marker is still to come (the creator waits for ready, the answerer for open; consumed once).
-  #markerDue: boolean;
-  // Creator side: the answerer asked for the open marker.
-  #sendOpenMarker = false;
+  // The marker the remote's first message may be (consumed then), until a first message came.
+  #markerDue: string | undefined;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
   #maxMessageSize = Infinity;
   // Sends waiting behind a Blob being read; while any is queued, later sends queue too, so order is kept.
@@ -73,23 +87,23 @@ export class DataChannelLink {
 
   /**
    * @param channel the RTCDataChannel to own
-   * @param createdHere whether this side created the channel (it waits for the answerer's ready marker, the answerer for its open marker)
+   * @param handshake how it opens: whether the remote is rxpeer, and which side this is
    * @param state the one lifecycle value; this link moves it on, its owner derives `connected$` and `ready` from it
    * @param handlers where events go
    * @param livenessTimeout ms an rxpeer remote may stay silent before `handlers.dead()` (0: never)
    */
   constructor(
     readonly channel: RTCDataChannel,
-    createdHere: boolean,
+    handshake: OpenHandshake,
     state: BehaviorSubject<ChannelState>,
     handlers: DataChannelHandlers,
     livenessTimeout: number,
   ) {
     this.#livenessTimeout = livenessTimeout;
     this.#state = state;
-    this.#createdHere = createdHere;
+    this.#handshake = handshake;
     this.#handlers = handlers;
-    this.#markerDue = channel.protocol === HANDSHAKE_PROTOCOL;
+    this.#markerDue = handshake === "follow" ? OPEN_MARKER : handshake === "lead" || handshake === "ready" ? undefined : READY_MARKER;
     channel.binaryType = "arraybuffer";
     // close() detaches these handlers first, so none of them runs after it (both runtimes
     // read the on* handler when they dispatch).
@@ -181,32 +195,35 @@ export class DataChannelLink {
     }
   }
 
-  // An answerer on @roamhq/wrtc can deliver, in the instant its new channel is wired,
-  // later messages before earlier ones (it registers for new messages before replaying
-  // the ones that came first): 26 of 300 pairs here when the creator sent at `open`.
-  // So the creator reports open only once the rxpeer answerer says, by its first
-  // message, that its channel is wired. A remote without rxpeer never says it: then
-  // open is reported after READY_TIMEOUT_MS, or one macrotask later without a handshake.
-  // The creator then replies with OPEN_MARKER and reports open; the answerer reports open
-  // when that reply (or, from an rxpeer 0.1.0 creator, any first message) arrives. So, as
-  // with simple-peer, the creator's connect comes before the answerer's.
+  // An answerer on @roamhq/wrtc can deliver, in the instant its new in-band channel is
+  // wired (`datachannel`), later messages before earlier ones (it registers for new
+  // messages before replaying the ones that came first): 26 of 300 pairs here when the
+  // creator sent at `open`. Between rxpeer peers the channel is pre-negotiated instead (made
+  // on both sides, wired long before anything arrives), so the creator reports open at
+  // `open`, and sends OPEN_MARKER first: the answerer reports open when it arrives, so the
+  // creator's connect comes first, as with simple-peer. Facing an in-band channel of a
+  // remote that may be rxpeer 0.1.0, the creator still waits for its ready marker.
   #onChannelOpen(): void {
     if (this.#state.value !== "connecting") return;
     this.#state.next("opening");
-    if (!this.#createdHere && this.#markerDue) this.#sendNow(READY_OPEN_MARKER);
-    this.#openTimer = setTimeout(() => this.#reportOpen(), this.#markerDue ? READY_TIMEOUT_MS : 0);
+    const handshake = this.#handshake;
+    const timeout = TIMEOUTS[handshake];
+    if (timeout === undefined) {
+      this.#sendNow(handshake === "lead" ? OPEN_MARKER : READY_MARKER);
+      this.#reportOpen();
+    } else this.#openTimer = setTimeout(() => this.#reportOpen(), timeout);
   }
 
   #reportOpen(): void {
     if (this.#state.value !== "opening") return;
     clearTimeout(this.#openTimer);
-    if (this.#sendOpenMarker) this.#sendNow(OPEN_MARKER);
     this.#maxMessageSize = this.#handlers.maxMessageSize();
     this.#state.next("open");
+    if (this.#handshake === "lead" || this.#handshake === "follow") this.#watchLiveness();
     this.#handlers.open();
   }
 
-  // Only between rxpeer peers (the handshake told each side so): a heartbeat on every idle
+  // Only between rxpeer peers (their descriptions told each side so): a heartbeat on every idle
   // beat, and the remote declared dead once it has sent nothing for the timeout. Without it a
   // killed remote goes unnoticed until ICE's consent check gives up, tens of seconds later.
   #watchLiveness(): void {
@@ -230,18 +247,14 @@ export class DataChannelLink {
 
   #onChannelMessage(data: unknown): void {
     this.#received++;
+    // A message may be dispatched before `open`: the channel is open by then.
+    this.#onChannelOpen();
     // Only a peer of this version heartbeats: one that does is watched, whatever the handshake saw.
     if (data === HEARTBEAT) return this.#watchLiveness();
-    if (this.#markerDue) {
-      this.#markerDue = false;
-      this.#sendOpenMarker = data === READY_OPEN_MARKER;
-      // A marker later than READY_TIMEOUT_MS (a loaded machine) still gets its reply.
-      if (this.isOpen && this.#sendOpenMarker) this.#trySend(OPEN_MARKER);
-      this.#reportOpen();
-      // Each side's marker says it is rxpeer of this version (an rxpeer 0.1.0 one never heartbeats).
-      if (data === (this.#createdHere ? READY_OPEN_MARKER : OPEN_MARKER)) this.#watchLiveness();
-      if (this.#createdHere ? data === READY_MARKER || data === READY_OPEN_MARKER : data === OPEN_MARKER) return;
-    }
+    const marker = this.#markerDue;
+    this.#markerDue = undefined;
+    this.#reportOpen();
+    if (data === marker) return;
     if (typeof data === "string" || data instanceof ArrayBuffer) this.#handlers.message(data);
     // A view (a runtime's Buffer) becomes a copy of just its bytes.
     else if (ArrayBuffer.isView(data)) this.#handlers.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer);

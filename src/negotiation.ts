@@ -14,7 +14,7 @@
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { normaliseCandidate, supported } from "./runtime-quirks.js";
-import { candidateSignal, descriptionSignal, type ParsedSignal } from "./signal-format.js";
+import { candidateSignal, descriptionSignal, type DescriptionSignal, type ParsedSignal } from "./signal-format.js";
 import type { ResolvedOptions } from "./options.js";
 import type { SignalData } from "./types.js";
 
@@ -27,6 +27,12 @@ export interface NegotiationHooks {
   error(error: PeerError): void;
   /** Called after each completed offer/answer exchange (media uses it to spot removed tracks). */
   settled(): void;
+  /**
+   * A remote description was applied: an answer once set, an offer once our answer to it
+   * is set and before that answer is signalled (so a channel made here is in place before
+   * the remote peer can connect, and the answer sent can say so).
+   */
+  described(signal: DescriptionSignal): void;
   log: Logger;
 }
 
@@ -106,10 +112,10 @@ export class Negotiation {
    *   waits for an offer, whatever our state was.
    */
   apply(signal: ParsedSignal): Promise<void> {
-    // Only @rtco/peer and rxpeer send the Artico format, and both run perfect negotiation.
-    if (signal.artico) this.allowOffers();
+    // Only @rtco/peer and rxpeer send the Artico format or the rxpeer marker, and both run perfect negotiation.
+    if (signal.artico || (signal.kind === "description" && signal.rxpeer)) this.allowOffers();
     return this.#enqueue(`remote ${signal.kind}`, async () => {
-      if (signal.kind === "description") await this.#onRemoteDescription(signal.description);
+      if (signal.kind === "description") await this.#onRemoteDescription(signal);
       else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
       else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
       // An answerer that does not offer ignores a request to, as simple-peer's does.
@@ -219,7 +225,8 @@ export class Negotiation {
     });
   }
 
-  async #onRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+  async #onRemoteDescription(signal: DescriptionSignal): Promise<void> {
+    const { description } = signal;
     const pc = this.#pc;
     const hooks = this.#hooks;
     const collision = description.type === "offer" && pc.signalingState !== "stable";
@@ -238,12 +245,15 @@ export class Negotiation {
     await pc.setRemoteDescription(description);
     this.#hasRemoteDescription = true;
     hooks.log.debug("remote", description.type, "applied");
+    // Before the held candidates go in: nothing can connect yet.
+    if (description.type !== "offer") hooks.described(signal);
     await this.#flushCandidates();
     if (description.type === "offer") {
       const answer = await pc.createAnswer(this.#options.answerOptions);
       if (this.#closed) return;
       const applied = await this.#setLocal(answer);
       if (this.#closed) return;
+      hooks.described(signal);
       hooks.signal(descriptionSignal(applied));
     }
     if (this.#closed || pc.signalingState !== "stable") return;

@@ -4,7 +4,7 @@
  * Observable. The EventEmitter facade it extends is derived from those.
  */
 import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "rxjs";
-import { DataChannelLink, HANDSHAKE_PROTOCOL, type ChannelState } from "./data-channel.js";
+import { DataChannelLink, HANDSHAKE_PROTOCOL, PRE_NEGOTIATED_ID, type ChannelState, type OpenHandshake } from "./data-channel.js";
 import { PeerError, toPeerError } from "./errors.js";
 import { PeerEventEmitter, peerEvents, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
@@ -12,7 +12,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { LocalMedia, RemoteMedia } from "./media.js";
 import { Negotiation } from "./negotiation.js";
 import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./options.js";
-import { parseSignal } from "./signal-format.js";
+import { encodeChannel, markSdp } from "./sdp-marker.js";
+import { parseSignal, type DescriptionSignal } from "./signal-format.js";
 import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
 
 /** How long a closing peer waits for its channel's deferred close before closing the connection anyway. */
@@ -58,6 +59,10 @@ export class Peer extends PeerEventEmitter {
   readonly #localMedia: LocalMedia;
   readonly #remoteMedia: RemoteMedia;
   #link: DataChannelLink | undefined;
+  // The creator's pre-negotiated channel, until the first answer says whether the remote took it up.
+  #preNegotiated: RTCDataChannel | undefined;
+  // The rxpeer marker added to each description sent (see sdp-marker.ts); none until there is one to say.
+  #marker: string | undefined;
   #isDestroyed = false;
 
   /**
@@ -85,9 +90,10 @@ export class Peer extends PeerEventEmitter {
     this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, emit, this.#log);
     this.#localMedia = new LocalMedia(this.#pc);
     this.#negotiation = new Negotiation(this.#pc, !this.initiator, {
-      signal: (signal) => emit.signal.next(signal),
+      signal: (signal) => emit.signal.next(this.#marked(signal)),
       error: (error) => this.#reportError(error),
       settled: () => this.#remoteMedia.detectRemovals(),
+      described: (signal) => this.#onRemoteDescription(signal),
       log: this.#log,
     }, this.#options);
     this.#pc.onconnectionstatechange = () => this.#onConnectionStateChange();
@@ -99,15 +105,20 @@ export class Peer extends PeerEventEmitter {
         this.#close(new PeerError("ERR_CONNECTION_FAILURE", "connection failed, and an ICE restart did not recover it"));
       }
     });
-    const { channelConfig } = this.#options;
-    // A negotiated channel is made on both sides and carries no handshake: nothing tells an
-    // answerer whether its remote peer is an rxpeer that expects the marker.
-    if (this.initiator || channelConfig.negotiated) {
-      this.#attachChannel(this.#pc.createDataChannel(this.#options.channelName, channelConfig.negotiated ? channelConfig : { protocol: HANDSHAKE_PROTOCOL, ...channelConfig }));
-      if (this.initiator) this.#negotiation.adoptImplementationOffer();
+    const { channelConfig, channelName } = this.#options;
+    if (channelConfig.negotiated) {
+      // The user's own negotiated channel, made on both sides: it carries no handshake.
+      this.#attachChannel(this.#pc.createDataChannel(channelName, channelConfig), "plain");
+    } else if (this.initiator) {
+      // Pre-negotiated, so an rxpeer answerer makes it too (its config rides in the offer's
+      // marker) and no `datachannel` event, with its reordering, is involved.
+      const channel = { ...channelConfig, label: channelName, id: PRE_NEGOTIATED_ID };
+      this.#preNegotiated = this.#pc.createDataChannel(channelName, { ...channel, negotiated: true });
+      this.#marker = encodeChannel(channel);
     } else {
-      this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel);
+      this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel, event.channel.protocol === HANDSHAKE_PROTOCOL ? "ready" : "plain");
     }
+    if (this.initiator) this.#negotiation.adoptImplementationOffer();
     this.#log.info(`peer created (${this.initiator ? "initiator" : "answerer"})`);
   }
 
@@ -128,7 +139,7 @@ export class Peer extends PeerEventEmitter {
 
   /** The live data channel, for `bufferedAmount` and its events; undefined until there is one. */
   get channel(): RTCDataChannel | undefined {
-    return this.#link?.channel;
+    return this.#link?.channel ?? this.#preNegotiated;
   }
 
   /** The underlying RTCPeerConnection. */
@@ -271,8 +282,32 @@ export class Peer extends PeerEventEmitter {
     return this.#pc.getStats();
   }
 
+  #marked(signal: SignalData): SignalData {
+    const marker = this.#marker;
+    return signal.type !== "sdp" || marker === undefined ? signal : { type: "sdp", data: { type: signal.data.type, sdp: markSdp(signal.data.sdp ?? "", marker) } };
+  }
+
+  // The first answer tells the creator whether its answerer is rxpeer (it took up the
+  // pre-negotiated channel); the first offer with a marker gives an answerer that channel.
+  #onRemoteDescription({ description: { type }, rxpeer, artico }: DescriptionSignal): void {
+    const preNegotiated = this.#preNegotiated;
+    if (preNegotiated && type === "answer") {
+      this.#preNegotiated = undefined;
+      if (rxpeer) return this.#attachChannel(preNegotiated, "lead");
+      // Not rxpeer of this version: an in-band channel instead (the data m-line exists, so
+      // no renegotiation), before anything can connect. An answer in the Artico format may
+      // come from rxpeer 0.1.0, whose ready marker is worth waiting for (see data-channel.ts).
+      preNegotiated.close();
+      const channel = this.#pc.createDataChannel(this.#options.channelName, { protocol: HANDSHAKE_PROTOCOL, ...this.#options.channelConfig });
+      this.#attachChannel(channel, artico && channel.protocol === HANDSHAKE_PROTOCOL ? "wait" : "plain");
+    } else if (typeof rxpeer === "object" && type === "offer" && !this.#link && !this.initiator) {
+      this.#marker = "";
+      this.#attachChannel(this.#pc.createDataChannel(rxpeer.label, rxpeer), "follow");
+    }
+  }
+
   // Ours as initiator, else the remote peer's first: a peer has one data channel.
-  #attachChannel(channel: RTCDataChannel): void {
+  #attachChannel(channel: RTCDataChannel, handshake: OpenHandshake): void {
     if (this.#link) {
       this.#log.warn(`ignoring extra data channel "${channel.label}"`);
       return;
@@ -280,7 +315,7 @@ export class Peer extends PeerEventEmitter {
     this.#log.debug(`data channel "${channel.label}"`);
     // Only an rxpeer creator names this sub-protocol, and rxpeer runs perfect negotiation.
     if (channel.protocol === HANDSHAKE_PROTOCOL) this.#negotiation.allowOffers();
-    this.#link = new DataChannelLink(channel, this.initiator, this.#channelState, {
+    this.#link = new DataChannelLink(channel, handshake, this.#channelState, {
       open: () => {
         this.#log.info("connected");
         this.#emit.connect.next();

@@ -4,6 +4,7 @@
  * shape, or a PeerError saying exactly what was wrong. Pure: no WebRTC here.
  */
 import { PeerError, describe, preview } from "./errors.js";
+import { readMarker, type RemoteMarker } from "./sdp-marker.js";
 import type { SignalData, SimplePeerSignalData } from "./types.js";
 
 /**
@@ -12,7 +13,7 @@ import type { SignalData, SimplePeerSignalData } from "./types.js";
  * added that the offers so far have no m-line for).
  */
 export type ParsedSignal = (
-  | { kind: "description"; description: RTCSessionDescriptionInit }
+  | DescriptionSignal
   | { kind: "candidate"; candidate: RTCIceCandidateInit }
   | { kind: "end-of-candidates" }
   | { kind: "renegotiate" }
@@ -21,6 +22,14 @@ export type ParsedSignal = (
   /** Set for the Artico format (`type: "sdp"`, or a candidate in `data`): its senders, @rtco/peer and rxpeer, run perfect negotiation. */
   artico?: true;
 };
+
+/** A remote description, with what its rxpeer marker says of the sender (see sdp-marker.ts). */
+export interface DescriptionSignal {
+  kind: "description";
+  description: RTCSessionDescriptionInit;
+  rxpeer?: RemoteMarker;
+  artico?: true;
+}
 
 /** Longest signal accepted, in characters: far above any real SDP, low enough to refuse floods. */
 export const MAX_SIGNAL_LENGTH = 1 << 20;
@@ -126,7 +135,9 @@ function parseDescription(record: Fields, where: string): ParsedSignal {
   for (const [, media = ""] of sdp.matchAll(/^m=([^ \r\n]*)/gm)) {
     if (!MEDIA_TYPES.includes(media)) refuse(`${where}.sdp has an m-line of media type "${preview(media)}": only audio, video and application are supported`);
   }
-  return { kind: "description", description: { type, sdp } };
+  const rxpeer = readMarker(sdp);
+  if (rxpeer === null) refuse(`${where}.sdp has an a=rxpeer line that is no data channel`);
+  return { kind: "description", description: { type, sdp }, ...(rxpeer && { rxpeer }) };
 }
 
 function parseCandidate(record: Fields, where: string): ParsedSignal {

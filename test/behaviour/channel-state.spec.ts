@@ -54,7 +54,7 @@ describe("channel state", () => {
     try {
       const state = new BehaviorSubject<ChannelState>("connecting");
       const handlers = quietHandlers();
-      const link = new DataChannelLink(pc.createDataChannel("state"), true, state, handlers, 0);
+      const link = new DataChannelLink(pc.createDataChannel("state"), "plain", state, handlers, 0);
       expect(link.isOpen).to.equal(false);
       expect(Reflect.set(link, "isOpen", true), "isOpen can be set").to.equal(false);
       expect(link.isOpen).to.equal(false);
