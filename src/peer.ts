@@ -12,7 +12,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { LocalMedia, RemoteMedia } from "./media.js";
 import { Negotiation } from "./negotiation.js";
 import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./options.js";
-import { encodeChannel, markSdp } from "./sdp-marker.js";
+import { markSdp, type PreNegotiatedChannel } from "./sdp-marker.js";
 import { parseSignal, type DescriptionSignal } from "./signal-format.js";
 import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
 
@@ -61,8 +61,8 @@ export class Peer extends PeerEventEmitter {
   #link: DataChannelLink | undefined;
   // The creator's pre-negotiated channel, until the first answer says whether the remote took it up.
   #preNegotiated: RTCDataChannel | undefined;
-  // The rxpeer marker added to each description sent (see sdp-marker.ts); none until there is one to say.
-  #marker: string | undefined;
+  // The creator's channel, or `true` once an answerer took it up.
+  #marker: PreNegotiatedChannel | boolean = false;
   #isDestroyed = false;
 
   /**
@@ -90,7 +90,8 @@ export class Peer extends PeerEventEmitter {
     this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, emit, this.#log);
     this.#localMedia = new LocalMedia(this.#pc);
     this.#negotiation = new Negotiation(this.#pc, !this.initiator, {
-      signal: (signal) => emit.signal.next(this.#marked(signal)),
+      // Each description sent says what this side is (sdp-marker.ts), once there is something to say.
+      signal: (signal) => emit.signal.next(signal.type === "sdp" && this.#marker ? { ...signal, data: { ...signal.data, sdp: markSdp(signal.data.sdp ?? "", this.#marker) } } : signal),
       error: (error) => this.#reportError(error),
       settled: () => this.#remoteMedia.detectRemovals(),
       described: (signal) => this.#onRemoteDescription(signal),
@@ -114,7 +115,7 @@ export class Peer extends PeerEventEmitter {
       // marker) and no `datachannel` event, with its reordering, is involved.
       const channel = { ...channelConfig, label: channelName, id: PRE_NEGOTIATED_ID };
       this.#preNegotiated = this.#pc.createDataChannel(channelName, { ...channel, negotiated: true });
-      this.#marker = encodeChannel(channel);
+      this.#marker = channel;
     } else {
       this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel, event.channel.protocol === HANDSHAKE_PROTOCOL ? "ready" : "plain");
     }
@@ -282,11 +283,6 @@ export class Peer extends PeerEventEmitter {
     return this.#pc.getStats();
   }
 
-  #marked(signal: SignalData): SignalData {
-    const marker = this.#marker;
-    return signal.type !== "sdp" || marker === undefined ? signal : { type: "sdp", data: { type: signal.data.type, sdp: markSdp(signal.data.sdp ?? "", marker) } };
-  }
-
   // The first answer tells the creator whether its answerer is rxpeer (it took up the
   // pre-negotiated channel); the first offer with a marker gives an answerer that channel.
   #onRemoteDescription({ description: { type }, rxpeer, artico }: DescriptionSignal): void {
@@ -300,8 +296,8 @@ export class Peer extends PeerEventEmitter {
       preNegotiated.close();
       const channel = this.#pc.createDataChannel(this.#options.channelName, { protocol: HANDSHAKE_PROTOCOL, ...this.#options.channelConfig });
       this.#attachChannel(channel, artico && channel.protocol === HANDSHAKE_PROTOCOL ? "wait" : "plain");
-    } else if (typeof rxpeer === "object" && type === "offer" && !this.#link && !this.initiator) {
-      this.#marker = "";
+    } else if (typeof rxpeer === "object" && !this.#link) {
+      this.#marker = true;
       this.#attachChannel(this.#pc.createDataChannel(rxpeer.label, rxpeer), "follow");
     }
   }

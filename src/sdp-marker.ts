@@ -6,42 +6,29 @@
  * that carries the SDP carries it; browsers, @roamhq/wrtc and node-datachannel ignore an
  * unknown attribute, and so do simple-peer and @rtco/peer. Pure: no WebRTC here.
  */
-
 /**
  * The data channel an rxpeer creator pre-negotiated (`negotiated: true`, with its id), as
  * its offers describe it: the answerer makes the same channel on its side.
  */
-export type PreNegotiatedChannel = RTCDataChannelInit & { label: string; id: number };
+export type PreNegotiatedChannel = RTCDataChannelInit & { label: string };
 
 /** What a remote description says of its sender: the creator's channel (an offer), `true` (an answer that took it up), or nothing. */
 export type RemoteMarker = PreNegotiatedChannel | true | undefined;
 
-const MARKER_LINE = /^a=rxpeer(?::([^\r\n]*))?\r?$/m;
-
 /**
  * Adds the marker to an SDP as its last session-level line (just before the first media
- * section). `value` is {@link encodeChannel}'s, or `""` for an answer's bare marker.
+ * section): `a=rxpeer:<channel>` for a creator's {@link PreNegotiatedChannel}, `a=rxpeer`
+ * without one. The channel goes as URI-encoded JSON: plain ASCII (Firefox refuses an SDP
+ * with any other character), no spaces.
  *
  * @example
  * ```ts
- * markSdp(answer.sdp, ""); // "v=0\r\n...a=rxpeer\r\nm=application ..."
+ * markSdp(offer.sdp, { label: "chat", id: 0 }); // "v=0\r\n...a=rxpeer:%7B%22label%22...\r\nm=application ..."
+ * markSdp(answer.sdp, true); // "v=0\r\n...a=rxpeer\r\nm=application ..."
  * ```
  */
-export function markSdp(sdp: string, value: string): string {
-  return sdp.replace(/^m=/m, `a=rxpeer${value && `:${value}`}\r\nm=`);
-}
-
-/**
- * The marker value of a pre-negotiated channel: URI-encoded JSON, so plain ASCII (Firefox
- * refuses an SDP with any other character) with no spaces.
- *
- * @example
- * ```ts
- * encodeChannel({ label: "chat", id: 0, ordered: true }); // "%7B%22label%22%3A%22chat%22..."
- * ```
- */
-export function encodeChannel(channel: PreNegotiatedChannel): string {
-  return encodeURIComponent(JSON.stringify(channel));
+export function markSdp(sdp: string, channel: PreNegotiatedChannel | true): string {
+  return sdp.replace(/^m=/m, `a=rxpeer${channel === true ? "" : `:${encodeURIComponent(JSON.stringify(channel))}`}\r\nm=`);
 }
 
 /**
