@@ -91,14 +91,15 @@ export class Negotiation {
   }
 
   /**
-   * Sends the offer an implementation made by itself, without `negotiationneeded`, when the
-   * initiator created its channel (node-datachannel negotiates on its own and never fires
-   * the event). Where the connection is still stable, `negotiationneeded` will come instead.
+   * The initiator's first offer, made at once rather than at `negotiationneeded` (a task
+   * later: about a millisecond of connect on @roamhq/wrtc), or the offer the implementation
+   * already made by itself when the channel was created (node-datachannel negotiates on its
+   * own and never fires the event). The `negotiationneeded` that follows finds an offer
+   * under way and does nothing.
    */
-  adoptImplementationOffer(): void {
-    if (this.#pc.signalingState !== "have-local-offer") return;
-    this.#hooks.log.debug("the implementation made its own offer");
-    void this.#enqueue("offer", () => this.#makeOffer("have-local-offer"));
+  offer(): void {
+    const from = this.#pc.signalingState;
+    void this.#enqueue("offer", () => this.#makeOffer(from));
   }
 
   /**

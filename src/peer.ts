@@ -119,7 +119,7 @@ export class Peer extends PeerEventEmitter {
     } else {
       this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel, event.channel.protocol === HANDSHAKE_PROTOCOL ? "ready" : "plain");
     }
-    if (this.initiator) this.#negotiation.adoptImplementationOffer();
+    if (this.initiator) this.#negotiation.offer();
     this.#log.info(`peer created (${this.initiator ? "initiator" : "answerer"})`);
   }
 
