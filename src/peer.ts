@@ -138,9 +138,9 @@ export class Peer extends PeerEventEmitter {
     return this.#link?.channel.label ?? this.#options.channelName;
   }
 
-  /** The live data channel, for `bufferedAmount` and its events; undefined until there is one. */
+  /** The data channel in use, for `bufferedAmount` and its events; undefined until there is one (an initiator: until the answer tells which). */
   get channel(): RTCDataChannel | undefined {
-    return this.#link?.channel ?? this.#preNegotiated;
+    return this.#link?.channel;
   }
 
   /** The underlying RTCPeerConnection. */

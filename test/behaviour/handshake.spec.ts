@@ -219,7 +219,7 @@ describe("open handshake", () => {
     await b.signal({ type: "offer", sdp: (offer.sdp ?? "").replace(/^m=/m, "a=rxpeer:%7Bnot-json\r\nm=") });
     const error = await errors;
     expect(error.code).to.equal("ERR_SIGNAL_INVALID");
-    expect(error.message).to.include("a=rxpeer is no data channel");
+    expect(error.message).to.include("a=rxpeer line that is no data channel");
     const a = makePeer({ initiator: true });
     linkPeers(a, b);
     await Promise.all([connected(a), connected(b)]);
