@@ -84,9 +84,11 @@ export interface AddressInfo {
   family: string | undefined;
 }
 
-// How long to wait, after the channel opened, for the selected candidate pair to show in the stats.
-const ADDRESS_ATTEMPTS = 10;
-const ADDRESS_RETRY_MS = 100;
+// How long to wait, after the channel opened, for the selected candidate pair and its remote
+// address to show in the stats (a peer-reflexive remote shows none until the remote's own
+// candidate arrives, a millisecond or so after a pair of rxpeers connected).
+const ADDRESS_ATTEMPTS = 100;
+const ADDRESS_RETRY_MS = 10;
 // simple-peer's delay between the writable side finishing and destroy, so the last writes flush.
 const FINISH_DESTROY_MS = 1000;
 
@@ -420,7 +422,7 @@ export class SimplePeer extends MessageDuplex {
 
   #readAddresses(report: RTCStatsReport | undefined): boolean {
     const ends = report && selectedEndpoints(report);
-    if (!ends) return !report;
+    if (!ends?.remote?.address) return !report;
     this.localAddress = ends.local?.address;
     this.localPort = ends.local?.port;
     this.localFamily = ends.local?.family;

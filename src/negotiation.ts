@@ -113,8 +113,8 @@ export class Negotiation {
    *   waits for an offer, whatever our state was.
    */
   apply(signal: ParsedSignal): Promise<void> {
-    // Only @rtco/peer and rxpeer send the Artico format or the rxpeer marker, and both run perfect negotiation.
-    if (signal.artico || (signal.kind === "description" && signal.rxpeer)) this.allowOffers();
+    // Only @rtco/peer and rxpeer send the Artico format, and both run perfect negotiation.
+    if (signal.artico) this.allowOffers();
     return this.#enqueue(`remote ${signal.kind}`, async () => {
       if (signal.kind === "description") await this.#onRemoteDescription(signal);
       else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);

@@ -309,10 +309,11 @@ export class Peer extends PeerEventEmitter {
       return;
     }
     this.#log.debug(`data channel "${channel.label}"`);
-    // Only an rxpeer creator names this sub-protocol, and rxpeer runs perfect negotiation.
-    if (channel.protocol === HANDSHAKE_PROTOCOL) this.#negotiation.allowOffers();
     this.#link = new DataChannelLink(channel, handshake, this.#channelState, {
       open: () => {
+        // An rxpeer remote runs perfect negotiation; an answerer offers from now on (before, as
+        // simple-peer's does, it asked: simple-peer's own suite expects that of the drop-in).
+        if (handshake !== "plain") this.#negotiation.allowOffers();
         this.#log.info("connected");
         this.#emit.connect.next();
       },
