@@ -84,11 +84,9 @@ export interface AddressInfo {
   family: string | undefined;
 }
 
-// How long to wait, after the channel opened, for the selected candidate pair and its remote
-// address to show in the stats (a peer-reflexive remote shows none until the remote's own
-// candidate arrives, a millisecond or so after a pair of rxpeers connected).
-const ADDRESS_ATTEMPTS = 100;
-const ADDRESS_RETRY_MS = 10;
+// How long to wait, after the channel opened, for the selected candidate pair to show in the stats.
+const ADDRESS_ATTEMPTS = 10;
+const ADDRESS_RETRY_MS = 100;
 // simple-peer's delay between the writable side finishing and destroy, so the last writes flush.
 const FINISH_DESTROY_MS = 1000;
 
@@ -149,6 +147,8 @@ export class SimplePeer extends MessageDuplex {
   readonly #writeCallbacks: ((error?: Error | null) => void)[] = [];
   // Each track the user names, to the track the Peer sends on its sender (simple-peer keeps both after replaceTrack).
   readonly #sentAs = new Map<MediaStreamTrack, MediaStreamTrack>();
+  // Each remote candidate's address by port, as signalled (see `signal()`).
+  readonly #signalledAddresses = new Map<number, string>();
   readonly #objectMode: boolean;
   readonly #label: string | null;
   #connected = false;
@@ -256,7 +256,12 @@ export class SimplePeer extends MessageDuplex {
    */
   signal(data: SimplePeerSignalData | SignalData | string | object): void {
     const peer = this.#usable("signal");
-    if (peer) void peer.signal(data as SimplePeerSignalData);
+    if (!peer) return;
+    // The remote's own candidates, by port: a remote end first seen by its checks (peer
+    // reflexive) shows no address in the stats, and a pair of rxpeers connects that early.
+    const text = typeof data === "string" ? data : JSON.stringify(data) ?? "";
+    for (const [, address = "", port = ""] of text.matchAll(/candidate:\S+ \d+ \S+ \d+ (\S+) (\d+) typ/g)) this.#signalledAddresses.set(Number(port), address);
+    void peer.signal(data as SimplePeerSignalData);
   }
 
   /** Sends one message now (no backpressure; `write()` has it). Throws before connect and after destroy. */
@@ -422,11 +427,11 @@ export class SimplePeer extends MessageDuplex {
 
   #readAddresses(report: RTCStatsReport | undefined): boolean {
     const ends = report && selectedEndpoints(report);
-    if (!ends?.remote?.address) return !report;
+    if (!ends) return !report;
     this.localAddress = ends.local?.address;
     this.localPort = ends.local?.port;
     this.localFamily = ends.local?.family;
-    this.remoteAddress = ends.remote?.address;
+    this.remoteAddress = ends.remote?.address || this.#signalledAddresses.get(ends.remote?.port ?? -1);
     this.remotePort = ends.remote?.port;
     this.remoteFamily = ends.remote?.family;
     return true;
