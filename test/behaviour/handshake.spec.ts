@@ -64,10 +64,13 @@ async function openAndConnect(peer: Peer): Promise<{ opened: number; connected: 
   const opened = new Promise<number>((resolve) => {
     pc.createDataChannel = (label, init) => {
       const channel = make(label, init);
-      channel.addEventListener("open", () => {
+      const onOpen = (): void => {
         setTimeout(() => (timerFired = performance.now()), READY_TIMEOUT_MS - 1);
         resolve(performance.now());
-      });
+      };
+      // Made once the transport is up already (a loaded machine): open from the start, with no event.
+      if (channel.readyState === "open") onOpen();
+      else channel.addEventListener("open", onOpen);
       return channel;
     };
   });
