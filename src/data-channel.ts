@@ -247,25 +247,18 @@ export class DataChannelLink {
 
   #onChannelMessage(data: unknown): void {
     this.#received++;
-    // Only until open is reported and the remote's first message is past: the rest skip it.
-    if ((this.#markerDue !== undefined || !this.isOpen) && this.#consumedAtOpen(data)) return;
+    // A message may be dispatched before `open`: the channel is open by then.
+    this.#onChannelOpen();
     // Only a peer of this version heartbeats: one that does is watched, whatever the handshake saw.
     if (data === HEARTBEAT) return this.#watchLiveness();
+    const marker = this.#markerDue;
+    this.#markerDue = undefined;
+    this.#reportOpen();
+    if (data === marker) return;
     if (typeof data === "string" || data instanceof ArrayBuffer) this.#handlers.message(data);
     // A view (a runtime's Buffer) becomes a copy of just its bytes.
     else if (ArrayBuffer.isView(data)) this.#handlers.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer);
     else this.#handlers.error(new PeerError("ERR_DATA_CHANNEL", `received a message of unexpected type ${Object.prototype.toString.call(data)}`));
-  }
-
-  // A message may be dispatched before `open` (the channel is open by then), and the
-  // remote's first one other than a heartbeat may be its marker: true if it was.
-  #consumedAtOpen(data: unknown): boolean {
-    this.#onChannelOpen();
-    if (data === HEARTBEAT) return false;
-    const marker = this.#markerDue;
-    this.#markerDue = undefined;
-    this.#reportOpen();
-    return data === marker;
   }
 
   #onChannelError(event: Event): void {
