@@ -99,10 +99,13 @@ export async function soakPairs(options: PairSoakOptions): Promise<PairSoakFigur
   const totalMs = performance.now() - start;
   let alive = refs;
   if (gc) {
-    // deref() keeps its target alive until the current job ends, and @roamhq/wrtc lets go of
-    // a closed connection some tens of ms after close: so wait (a new task), collect, then look.
-    for (let round = 0; round < 5 && alive.length > 0; round++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    // deref() keeps its target alive until the current job ends, and a runtime lets go of a
+    // closed connection only once its own teardown is through (@roamhq/wrtc some tens of ms
+    // after close; Chromium's, on a loaded machine, has been seen to take longer than 250 ms):
+    // so wait (a new task), collect, then look, waiting longer each round. A real leak stays
+    // reachable however long the wait.
+    for (let round = 0, wait = 50; round < 8 && alive.length > 0; round++, wait *= 2) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
       await gc();
       alive = refs.filter(({ ref }) => ref.deref() !== undefined);
     }
