@@ -78,18 +78,29 @@ function waitForBench(): boolean {
   return "rxpeerBench" in globalThis;
 }
 
-async function openChromium(url: string, report: (line: string) => void): Promise<DrivenPage> {
-  const browser: Browser = await chromium.launch({ executablePath: (await findChromium()).path, args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc"], headless: true });
+/** What bench needs of a page, which Playwright's and Puppeteer's pages both offer. */
+interface ScriptablePage {
+  goto(url: string): Promise<unknown>;
+  waitForFunction(predicate: () => boolean): Promise<unknown>;
+  evaluate(fn: typeof runInPage, arg: readonly [Task, Watermarks | null]): Promise<Sample[]>;
+  evaluate(fn: () => boolean): Promise<boolean>;
+}
+
+/** A launched browser, whichever library drove it. */
+interface LaunchedBrowser {
+  newPage(): Promise<ScriptablePage>;
+  version: string;
+  close(): Promise<void>;
+}
+
+/** Opens `url` in a new page of `browser` and waits for the bench to load; closes the browser if that fails. */
+async function drive(browser: LaunchedBrowser, url: string): Promise<DrivenPage> {
   try {
     const page = await browser.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error") report(message.text());
-    });
-    page.on("pageerror", (error) => report(error.message));
     await page.goto(url);
     await page.waitForFunction(waitForBench);
     return {
-      version: browser.version(),
+      version: browser.version,
       run: (task, marks) => page.evaluate(runInPage, [task, marks] as const),
       isolated: () => page.evaluate(() => globalThis.crossOriginIsolated),
       close: () => browser.close(),
@@ -100,23 +111,31 @@ async function openChromium(url: string, report: (line: string) => void): Promis
   }
 }
 
+async function openChromium(url: string, report: (line: string) => void): Promise<DrivenPage> {
+  const browser: Browser = await chromium.launch({ executablePath: (await findChromium()).path, args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc"], headless: true });
+  const newPage = async (): Promise<ScriptablePage> => {
+    const page = await browser.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") report(message.text());
+    });
+    page.on("pageerror", (error) => report(error.message));
+    return page;
+  };
+  return drive({ newPage, version: browser.version(), close: () => browser.close() }, url);
+}
+
 async function openFirefox(url: string, report: (line: string) => void): Promise<DrivenPage> {
   const browser = await launchFirefox();
-  try {
-    const page = await browser.newPage();
-    page.on("pageerror", (error) => report(String(error)));
-    await page.goto(url);
-    await page.waitForFunction(waitForBench);
-    return {
-      version: (await browser.version()).replace(/^firefox\//, ""),
-      run: (task, marks) => page.evaluate(runInPage, [task, marks] as const),
-      isolated: () => page.evaluate(() => globalThis.crossOriginIsolated),
-      close: () => browser.close(),
-    };
-  } catch (err) {
+  const version = await browser.version().catch(async (err: unknown) => {
     await browser.close();
     throw err;
-  }
+  });
+  const newPage = async (): Promise<ScriptablePage> => {
+    const page = await browser.newPage();
+    page.on("pageerror", (error) => report(String(error)));
+    return page;
+  };
+  return drive({ newPage, version: version.replace(/^firefox\//, ""), close: () => browser.close() }, url);
 }
 
 /** Starts the browser on a page holding every contender. */
