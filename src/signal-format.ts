@@ -103,7 +103,7 @@ function parseUnchecked(input: unknown): ParsedSignal {
     if (isString(parsed)) refuse("signal JSON must encode an object, got a string");
     return parseUnchecked(parsed);
   }
-  const signal = expectValue(input, "signal", isObject(input) && !Array.isArray(input), "an object or a JSON string") as Fields;
+  const signal = expectValue(input, "signal", (value) => isObject(value) && !Array.isArray(value), "an object or a JSON string") as Fields;
   // simple-peer reads a signal by its fields, and older versions send some without a type.
   const type = expectValue(ownField(signal, "type") ?? IMPLIED_TYPES.find((field) => ownField(signal, field) !== undefined), "signal.type", isString, "a string");
 
@@ -162,18 +162,18 @@ function parseTransceiverRequest(record: Fields): ParsedSignal {
 }
 
 /** `value` when it is what `where` must be; else refuses: "`where` must be `expected`, got ...". */
-function expectValue<T>(value: unknown, where: string, ok: boolean | ((value: unknown) => value is T), expected: string): T {
-  if (ok === false || (ok !== true && !ok(value))) refuse(`${where} must be ${expected}, got ${describe(value)}`);
-  return value as T;
+function expectValue<T>(value: unknown, where: string, ok: (value: unknown) => value is T, expected: string): T;
+function expectValue(value: unknown, where: string, ok: (value: unknown) => boolean, expected: string): unknown;
+function expectValue(value: unknown, where: string, ok: (value: unknown) => boolean, expected: string): unknown {
+  if (!ok(value)) refuse(`${where} must be ${expected}, got ${describe(value)}`);
+  return value;
 }
 
 /** `record`'s own field `key`, checked as {@link expectValue} does. */
 function expectField<T>(record: Fields, where: string, key: string, ok: (value: unknown) => value is T, expected: string): T;
 function expectField(record: Fields, where: string, key: string, ok: (value: unknown) => boolean, expected: string): unknown;
 function expectField(record: Fields, where: string, key: string, ok: (value: unknown) => boolean, expected: string): unknown {
-  const value = ownField(record, key);
-  if (!ok(value)) refuse(`${where}.${key} must be ${expected}, got ${describe(value)}`);
-  return value;
+  return expectValue(ownField(record, key), `${where}.${key}`, ok, expected);
 }
 
 function checkLength(what: string, text: string, limit: number): void {
