@@ -5,12 +5,11 @@
 
 export type LogLevel = 0 | 1 | 2 | 3 | 4;
 
-export interface Logger {
-  error(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  debug(...args: unknown[]): void;
-}
+// The levels in order: the level number of each is its index plus one.
+const LEVELS = ["error", "warn", "info", "debug"] as const;
+
+/** One function per level; those above the logger's level print nothing. */
+export type Logger = Record<(typeof LEVELS)[number], (...args: unknown[]) => void>;
 
 const PREFIX = "[rxpeer]";
 const silent = (): void => {};
@@ -27,10 +26,6 @@ const silent = (): void => {};
  * ```
  */
 export function createLogger(level: LogLevel): Logger {
-  return {
-    error: level >= 1 ? (...args) => console.error(PREFIX, ...args) : silent,
-    warn: level >= 2 ? (...args) => console.warn(PREFIX, ...args) : silent,
-    info: level >= 3 ? (...args) => console.info(PREFIX, ...args) : silent,
-    debug: level >= 4 ? (...args) => console.debug(PREFIX, ...args) : silent,
-  };
+  // `console[name]` is read at each call, so a console replaced later (a test's spy) is used.
+  return Object.fromEntries(LEVELS.map((name, index) => [name, level > index ? (...args: unknown[]) => console[name](PREFIX, ...args) : silent])) as Logger;
 }
