@@ -3,7 +3,7 @@
  * handlers, normalises what arrives (text stays text, binary becomes an
  * ArrayBuffer on every runtime) and sends any PeerData in order.
  */
-import { EMPTY, Subject, catchError, concatMap, finalize, of, type BehaviorSubject, type Subscription } from "rxjs";
+import { EMPTY, Subject, catchError, concatMap, finalize, of, type BehaviorSubject, type Subscription } from "./rxjs-imports.js";
 import { PeerError, describe, toPeerError } from "./errors.js";
 import { HEARTBEAT, livenessClock } from "./liveness.js";
 import { isBlob, readBlobs } from "./read-blobs.js";

@@ -4,7 +4,7 @@
  * Observables, so code written for @rtco/peer runs unchanged. Each listener is one
  * subscription; nothing is ever emitted through here, only subscribed.
  */
-import { Observable, Subject, type Subscription } from "rxjs";
+import { Observable, Subject, type Subscription } from "./rxjs-imports.js";
 import { PeerError, describe } from "./errors.js";
 import { holdUntilTaken } from "./held-subject.js";
 import type { PeerMessage, PeerReplaceTrackEvent, PeerTrackEvent, SignalData } from "./types.js";

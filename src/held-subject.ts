@@ -3,7 +3,7 @@
  * kept until a subscriber takes it, so signals produced before `signal$` is
  * subscribed (or between two subscribers) are not lost.
  */
-import { Observable, Subject } from "rxjs";
+import { Observable, Subject } from "./rxjs-imports.js";
 
 /**
  * Mirrors the hot `source`, holding every value emitted while nobody listens. A subscriber

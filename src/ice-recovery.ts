@@ -3,7 +3,7 @@
  * restart does not bring the connection back. Pure: it maps connection states
  * to decisions, and the Peer carries them out.
  */
-import { type Observable, type OperatorFunction, concat, defer, endWith, filter, map, of, switchMap, timer } from "rxjs";
+import { type Observable, type OperatorFunction, concat, defer, endWith, filter, map, of, switchMap, timer } from "./rxjs-imports.js";
 
 /** A decision about a failed connection. */
 export type IceRecoveryAction = "restart" | "give-up";

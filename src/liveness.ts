@@ -5,7 +5,7 @@
  * consent check fails after tens of seconds). Pure: the Peer sends the beats and
  * counts what arrives.
  */
-import { type Observable, defer, interval, map, takeWhile } from "rxjs";
+import { type Observable, defer, interval, map, takeWhile } from "./rxjs-imports.js";
 
 /** The heartbeat message, sent only to an rxpeer remote (one that took part in the open handshake). */
 export const HEARTBEAT = "\u0000rxpeer:beat";

@@ -3,7 +3,7 @@
  * (negotiation, data channel, media) and exposes every event as a hot
  * Observable. The EventEmitter facade it extends is derived from those.
  */
-import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "rxjs";
+import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "./rxjs-imports.js";
 import { DataChannelLink, HANDSHAKE_PROTOCOL, PRE_NEGOTIATED_ID, type ChannelState, type OpenHandshake } from "./data-channel.js";
 import { PeerError, toPeerError } from "./errors.js";
 import { PeerEventEmitter, peerEvents, type PeerEventSubjects } from "./facade.js";
