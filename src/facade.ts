@@ -103,9 +103,13 @@ export type PeerEventSubjects = { readonly [E in PeerEventName]: Subject<PeerEmi
  */
 export function peerEvents(): { emit: PeerEventSubjects; sources: PeerEventSources } {
   // Built from the list, so the result has every event: what the two casts state.
-  const emit = Object.fromEntries(PEER_EVENT_NAMES.map((name) => [name, new Subject()])) as PeerEventSubjects;
-  const sources = Object.fromEntries(PEER_EVENT_NAMES.map((name) => [name, name === "signal" ? holdUntilTaken(emit[name]) : emit[name].asObservable()])) as PeerEventSources;
-  return { emit, sources };
+  const emit: Record<string, Subject<unknown>> = {};
+  const sources: Record<string, Observable<unknown>> = {};
+  for (const name of PEER_EVENT_NAMES) {
+    const subject = (emit[name] = new Subject());
+    sources[name] = name === "signal" ? holdUntilTaken(subject) : subject.asObservable();
+  }
+  return { emit: emit as PeerEventSubjects, sources: sources as PeerEventSources };
 }
 
 interface Registration<E extends PeerEventName> {

@@ -94,6 +94,10 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     if (value === null || typeof value !== type) throw new PeerError("ERR_INVALID_ARGUMENT", `option ${name} must be of type ${type}, got ${describe(value)}`);
     Object.assign(resolved, { [name]: value });
   }
+  const { livenessTimeout } = resolved;
+  if (livenessTimeout !== 0 && !(livenessTimeout >= MIN_LIVENESS_TIMEOUT_MS && livenessTimeout < 2 ** 31)) {
+    throw new PeerError("ERR_INVALID_ARGUMENT", `option livenessTimeout must be 0 or from ${MIN_LIVENESS_TIMEOUT_MS} ms up, got ${livenessTimeout}`);
+  }
   // Without an injected implementation the runtime's globals are one (a browser's, or a polyfill's).
   const wrtc = options.wrtc ?? (globalThis as Partial<WebRTCImplementation>);
   if (typeof wrtc?.RTCPeerConnection !== "function") {
@@ -107,15 +111,7 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     config: options.config,
     channelName: options.channelName ?? randomLabel(),
     wrtc: wrtc as WebRTCImplementation,
-    livenessTimeout: livenessTimeout(resolved.livenessTimeout),
   };
-}
-
-function livenessTimeout(timeout: number): number {
-  if (timeout !== 0 && !(timeout >= MIN_LIVENESS_TIMEOUT_MS && timeout < 2 ** 31)) {
-    throw new PeerError("ERR_INVALID_ARGUMENT", `option livenessTimeout must be 0 or from ${MIN_LIVENESS_TIMEOUT_MS} ms up, got ${timeout}`);
-  }
-  return timeout;
 }
 
 // 64 random bits as 16 hex digits.
