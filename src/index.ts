@@ -4,10 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Peer } from "./peer.js";
-
-export { Peer };
-export default Peer;
+export { Peer, Peer as default } from "./peer.js";
 export { PeerError, type PeerErrorCode } from "./errors.js";
 export { linkPeers } from "./link-peers.js";
 export type { PeerOptions, WebRTCImplementation } from "./options.js";
