@@ -81,8 +81,8 @@ export type PeerEvents = { [E in PeerEventName]: (...args: ListenerArgs[E]) => v
 /** One Observable per event, keyed by event name: what a facade listens to. */
 export type PeerEventSources = { readonly [E in PeerEventName]: Observable<PeerEmissions[E]> };
 
-// The list, typed per event, so `toArgs[event]` of a generic event keeps its own types.
-const toArgs: { [E in PeerEventName]: (emitted: PeerEmissions[E]) => ListenerArgs[E] } = PEER_EVENTS;
+// The list, typed per event, so `argsOf[event]` of a generic event keeps its own types.
+type ArgsOf = { [E in PeerEventName]: (emitted: PeerEmissions[E]) => ListenerArgs[E] };
 
 /** The names of the events, in the list's order. */
 export const PEER_EVENT_NAMES = Object.keys(PEER_EVENTS) as PeerEventName[];
@@ -210,7 +210,7 @@ export class PeerEventEmitter {
     // An event name of no Observable (eventemitter3 takes any) keeps its listener, never called.
     if (!Object.hasOwn(this.#sources, event)) return this;
     const source: Observable<PeerEmissions[E]> = this.#sources[event];
-    const argsOf = toArgs[event];
+    const argsOf = (PEER_EVENTS satisfies ArgsOf as ArgsOf)[event];
     // The subscriber is kept before subscribing, so a listener forgotten while the source
     // emits inside subscribe() (held signals) stops it at once and leaves the rest held.
     new Observable<PeerEmissions[E]>((subscriber) => {
