@@ -36,23 +36,31 @@ export function entrySize(item: Framable): number {
 export function writeBatch(items: readonly Framable[], stream: number, seq: number): ArrayBuffer {
   let size = BATCH_HEADER_SIZE;
   for (const item of items) size += entrySize(item);
-  const frame = new ArrayBuffer(size);
-  const view = new DataView(frame);
-  const bytes = new Uint8Array(frame);
-  view.setUint16(0, FRAME_MAGIC);
-  view.setUint8(2, BATCH_VERSION);
-  view.setUint8(3, KIND_BATCH);
-  view.setUint32(4, stream);
-  view.setUint32(8, seq);
-  view.setUint32(12, items.length);
+  // One typed array written byte by byte (big-endian, as a DataView would): on the path of a
+  // lone message every object made per frame shows in its latency.
+  const frame = new Uint8Array(size);
+  frame[0] = FRAME_MAGIC >>> 8;
+  frame[1] = FRAME_MAGIC & 0xff;
+  frame[2] = BATCH_VERSION;
+  frame[3] = KIND_BATCH;
+  writeUint32(frame, 4, stream);
+  writeUint32(frame, 8, seq);
+  writeUint32(frame, 12, items.length);
   let at = BATCH_HEADER_SIZE;
   for (const item of items) {
-    view.setUint8(at, item.kind);
-    view.setUint32(at + 1, item.bytes.byteLength);
-    bytes.set(item.bytes, at + ENTRY_HEADER_SIZE);
+    frame[at] = item.kind;
+    writeUint32(frame, at + 1, item.bytes.byteLength);
+    frame.set(item.bytes, at + ENTRY_HEADER_SIZE);
     at += entrySize(item);
   }
-  return frame;
+  return frame.buffer;
+}
+
+function writeUint32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = (value >>> 16) & 0xff;
+  bytes[at + 2] = (value >>> 8) & 0xff;
+  bytes[at + 3] = value & 0xff;
 }
 
 /** Whether `frame` says it is a batch frame (its version byte); {@link readBatch} checks the rest. */

@@ -19,14 +19,25 @@ export interface SyncSink<R> {
  * As with `concatMap`, outputs keep the order of their values: a value that arrives while
  * an earlier one is still being emitted (a consumer feeding the source from inside the
  * output) waits for it, and the output completes after the last one. A `project` that
- * throws ends the output with that error and stops the source.
+ * throws ends the output with that error and stops the source. `finish`, if given, runs
+ * once the source has completed and every output is out, just before the output completes;
+ * if it throws, the output errors with that instead (dechunk()'s check for incomplete
+ * messages, without a `concat` layer on every value).
  */
-export function concatSync<T, R>(project: (value: T, sink: SyncSink<R>) => void): OperatorFunction<T, R> {
+export function concatSync<T, R>(project: (value: T, sink: SyncSink<R>) => void, finish?: () => void): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
       const waiting: T[] = [];
       let busy = false;
       let sourceDone = false;
+      const end = (): void => {
+        try {
+          finish?.();
+        } catch (err) {
+          return subscriber.error(err);
+        }
+        subscriber.complete();
+      };
       subscribeChained(subscriber, source, {
         next: (value) => {
           if (busy) {
@@ -41,12 +52,12 @@ export function concatSync<T, R>(project: (value: T, sink: SyncSink<R>) => void)
             busy = false;
             waiting.length = 0;
           }
-          if (sourceDone) subscriber.complete();
+          if (sourceDone) end();
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
           sourceDone = true;
-          if (!busy) subscriber.complete();
+          if (!busy) end();
         },
       });
     });

@@ -1,7 +1,7 @@
 /**
  * The `dechunk()` operator: the receiving half of the framing; the state lives in reassembly.ts.
  */
-import { EMPTY, concat, defer, type OperatorFunction } from "rxjs";
+import { defer, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
 import { concatSync } from "./concat-sync.js";
@@ -114,21 +114,20 @@ export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMess
       // concatSync keeps the order even when a consumer feeds the source from inside this output;
       // a frame that throws (a PeerError from the framing checks) ends it and stops the source.
       // File-transfer frames share data$ with chunk() frames: they are receiveFiles' to read, not ours.
-      const messages$ = source.pipe(
-        concatSync<PeerMessage | ArrayBufferView, PeerMessage>((frame, out) => {
-          const bytes = frameBytes(frame);
-          if (hasTransferMagic(bytes)) return;
-          for (const message of reassembler.push(bytes)) {
-            out.next(message);
-            if (out.closed) return;
-          }
-        }),
+      // The end of the frames is checked last (reassembler.finish throws for a message left incomplete).
+      return source.pipe(
+        concatSync<PeerMessage | ArrayBufferView, PeerMessage>(
+          (frame, out) => {
+            const bytes = frameBytes(frame);
+            if (hasTransferMagic(bytes)) return;
+            for (const message of reassembler.push(bytes)) {
+              out.next(message);
+              if (out.closed) return;
+            }
+          },
+          () => reassembler.finish(),
+        ),
       );
-      const finish$ = defer(() => {
-        reassembler.finish();
-        return EMPTY;
-      });
-      return concat(messages$, finish$);
     });
 }
 

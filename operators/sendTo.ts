@@ -203,7 +203,10 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
             total += size;
             subscriber.next(total);
           }
-          if (head === queue.length || head > 1024) {
+          if (head === queue.length) {
+            queue.length = 0;
+            head = 0;
+          } else if (head > 1024) {
             queue.splice(0, head);
             head = 0;
           }
