@@ -31,6 +31,7 @@ export function concatSync<T, R>(project: (value: T, sink: SyncSink<R>) => void,
       let busy = false;
       let sourceDone = false;
       const end = (): void => {
+        if (subscriber.closed) return;
         try {
           finish?.();
         } catch (err) {
