@@ -7,8 +7,9 @@
 import { Observable, Subject } from "rxjs";
 import { PeerError } from "../src/errors.js";
 import { isBlob } from "../src/read-blobs.js";
+import { DataFramePool } from "./data-frame-pool.js";
 import { sendTo } from "./sendTo.js";
-import { DATA_HEADER_SIZE, RECEIVER_TYPES, encodeCount, encodeData, encodeOffer, encodeReason, type TransferFrame, type TransferOffer } from "./transfer-frame.js";
+import { DATA_HEADER_SIZE, RECEIVER_TYPES, encodeCount, encodeOffer, encodeReason, type TransferFrame, type TransferOffer } from "./transfer-frame.js";
 import { sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
 import { isFileSource, openSource, type FileSource } from "./transfer-source.js";
 
@@ -138,6 +139,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     const offer = offerFor(id);
     const reader = openSource(source);
     const outgoing = new Subject<ArrayBuffer>();
+    const frames = new DataFramePool(pieceSize);
     let granted = 0; // bytes the receiver lets us send in all
     let sent = 0;
     let pushed = 0; // frames given to sendTo
@@ -183,7 +185,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
           if (size !== undefined && sent + piece.byteLength > size) throw new RangeError(`sendFile(): the source gave more than the ${size} bytes declared`);
           progressDue = true;
           sent += piece.byteLength;
-          push(encodeData(id, sent - piece.byteLength, piece));
+          push(frames.encode(id, sent - piece.byteLength, piece));
         }
         if (size !== undefined && sent !== size) throw new RangeError(`sendFile(): the source ended after ${sent} of the ${size} bytes declared`);
         ended = true;
@@ -205,6 +207,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
       switch (frame.type) {
         case "credit":
           granted = Math.max(granted, frame.value);
+          frames.credited(frame.value);
           if (!accepted) {
             accepted = true;
             subscriber.next(size === undefined ? { bytes: 0 } : { bytes: 0, total: size });

@@ -48,8 +48,7 @@ const TWO_POW_32 = 0x1_0000_0000;
 
 const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", `transfer frame: ${message}`);
 
-function header(type: FrameType, id: number, bodySize: number): { frame: ArrayBuffer; view: DataView } {
-  const frame = new ArrayBuffer(TRANSFER_HEADER_SIZE + bodySize);
+function header(type: FrameType, id: number, bodySize: number, frame = new ArrayBuffer(TRANSFER_HEADER_SIZE + bodySize)): { frame: ArrayBuffer; view: DataView } {
   const view = new DataView(frame);
   TRANSFER_MAGIC.forEach((byte, i) => view.setUint8(i, byte));
   view.setUint8(3, TRANSFER_VERSION);
@@ -74,9 +73,12 @@ export function encodeOffer(id: number, offer: TransferOffer): ArrayBuffer {
   return frame;
 }
 
-/** A data frame: `bytes` of the file from byte `offset` on (copied once, into the frame). */
-export function encodeData(id: number, offset: number, bytes: Uint8Array): ArrayBuffer {
-  const { frame, view } = header("data", id, 8 + bytes.byteLength);
+/**
+ * A data frame: `bytes` of the file from byte `offset` on (copied once, into the frame),
+ * written into `into` where given (its size must be exactly the frame's), else into a new buffer.
+ */
+export function encodeData(id: number, offset: number, bytes: Uint8Array, into?: ArrayBuffer): ArrayBuffer {
+  const { frame, view } = header("data", id, 8 + bytes.byteLength, into);
   writeUint64(view, TRANSFER_HEADER_SIZE, offset);
   new Uint8Array(frame, DATA_HEADER_SIZE).set(bytes);
   return frame;
