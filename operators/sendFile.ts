@@ -7,9 +7,8 @@
 import { Observable, Subject } from "rxjs";
 import { PeerError } from "../src/errors.js";
 import { isBlob } from "../src/read-blobs.js";
-import { DataFramePool } from "./data-frame-pool.js";
 import { sendTo } from "./sendTo.js";
-import { DATA_HEADER_SIZE, RECEIVER_TYPES, encodeCount, encodeOffer, encodeReason, type TransferFrame, type TransferOffer } from "./transfer-frame.js";
+import { DATA_HEADER_SIZE, RECEIVER_TYPES, encodeCount, encodeData, encodeOffer, encodeReason, type TransferFrame, type TransferOffer } from "./transfer-frame.js";
 import { sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
 import { isFileSource, openSource, type FileSource } from "./transfer-source.js";
 
@@ -80,6 +79,11 @@ const activeIds = new WeakMap<TransferPeer, Set<number>>();
  *
  * Unsubscribing aborts the transfer: it stops reading (cancels the stream, returns the
  * iterator) and tells the receiver, whose stream errors with `ERR_TRANSFER_CANCELLED`.
+ *
+ * Full pieces are framed in one buffer, written again once the last frame was handed to
+ * `peer.send()`: a target other than a `Peer` must take the bytes at its `send()` call, as
+ * `Peer` and `RTCDataChannel` do.
+ *
  * The receiver must be listening with {@link receiveFiles}; until it is, `sendFile` waits
  * (it offers again when a `receiveFiles` starts). Add `timeout()` to give up.
  *
@@ -139,7 +143,10 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     const offer = offerFor(id);
     const reader = openSource(source);
     const outgoing = new Subject<ArrayBuffer>();
-    const frames = new DataFramePool(pieceSize);
+    // Full pieces are framed in one buffer, written again only once sendTo has handed the last
+    // frame to peer.send(), which copies it (a fresh buffer per piece cost the sender an
+    // allocation, a zero fill and a collection per piece: docs/benchmarks.md, "Files").
+    let frameBuffer: ArrayBuffer | undefined;
     let granted = 0; // bytes the receiver lets us send in all
     let sent = 0;
     let pushed = 0; // frames given to sendTo
@@ -185,7 +192,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
           if (size !== undefined && sent + piece.byteLength > size) throw new RangeError(`sendFile(): the source gave more than the ${size} bytes declared`);
           progressDue = true;
           sent += piece.byteLength;
-          push(frames.encode(id, sent - piece.byteLength, piece));
+          push(encodeData(id, sent - piece.byteLength, piece, piece.byteLength === pieceSize ? (frameBuffer ??= new ArrayBuffer(DATA_HEADER_SIZE + pieceSize)) : undefined));
         }
         if (size !== undefined && sent !== size) throw new RangeError(`sendFile(): the source ended after ${sent} of the ${size} bytes declared`);
         ended = true;
@@ -207,7 +214,6 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
       switch (frame.type) {
         case "credit":
           granted = Math.max(granted, frame.value);
-          frames.credited(frame.value);
           if (!accepted) {
             accepted = true;
             subscriber.next(size === undefined ? { bytes: 0 } : { bytes: 0, total: size });

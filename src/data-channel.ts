@@ -161,7 +161,8 @@ export class DataChannelLink {
     }
     if (blob || this.#queued > 0) {
       this.#queued++;
-      this.#queue.next(data);
+      // Held behind a Blob: a copy, so the caller may reuse its buffer once send() returns, as with a channel's own send().
+      this.#queue.next(blob || typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : data.slice(0));
     } else this.#sendNow(data);
   }
 

@@ -170,7 +170,8 @@ export class Peer extends PeerEventEmitter {
 
   /**
    * Sends a message over the data channel: string, Blob, ArrayBuffer or any ArrayBufferView.
-   * Throws `PeerError` `ERR_NOT_CONNECTED` before connect or after close.
+   * Throws `PeerError` `ERR_NOT_CONNECTED` before connect or after close. The bytes are
+   * taken as they are at the call: the caller may reuse its buffer at once.
    *
    * @example
    * ```ts

@@ -62,6 +62,22 @@ describe("data", () => {
     expect(last).to.equal("after");
   });
 
+  it("sends the bytes a buffer held when send() was called, even behind a Blob still being read", async () => {
+    const { a, b } = await connectedPair();
+    const received = firstValueFrom(b.data$.pipe(take(3), toArray()));
+    const reused = new Uint8Array([1, 2, 3]);
+    a.send(new Blob(["blob"]));
+    a.send(reused);
+    reused.fill(9); // the caller reuses its buffer at once, as a data channel allows
+    a.send(reused.buffer);
+    reused.fill(7);
+    const [, first, second] = await received;
+    expect([first, second].map((message) => bytesOf(message ?? ""))).to.deep.equal([
+      [1, 2, 3],
+      [9, 9, 9],
+    ]);
+  });
+
   it("delivers messages sent the moment connect$ fires complete and in order", async () => {
     const count = 200;
     const a = makePeer({ initiator: true });
