@@ -7,7 +7,7 @@
 import { Observable, Subject } from "rxjs";
 import { PeerError } from "../src/errors.js";
 import { isBlob } from "../src/read-blobs.js";
-import { sendTo } from "./sendTo.js";
+import { DEFAULT_POLLED_HIGH_WATER_MARK, sendTo, type SendTarget, type SendToOptions } from "./sendTo.js";
 import { DATA_HEADER_SIZE, RECEIVER_TYPES, encodeCount, encodeData, encodeOffer, encodeReason, type TransferFrame, type TransferOffer } from "./transfer-frame.js";
 import { sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
 import { isFileSource, openSource, type FileSource } from "./transfer-source.js";
@@ -237,7 +237,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
       if (!settled) sendControl(peer, encodeReason("abort", id, "the sender stopped"));
     });
     subscriber.add(
-      outgoing.pipe(sendTo(peer)).subscribe({
+      outgoing.pipe(sendTo(peer, pieceWatermarks(peer))).subscribe({
         next: () => {
           handed++;
           if (progressDue && handed === pushed) {
@@ -258,6 +258,18 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     );
     if (!subscriber.closed) push(encodeOffer(id, offer));
   });
+}
+
+/**
+ * Where `bufferedAmount` must be polled (@roamhq/wrtc), the queue is refilled from half its
+ * high-water mark instead of a quarter: between two polls, or while the sender reads its source,
+ * the channel ran dry several times as often as a raw loop's (docs/benchmarks.md, "Files").
+ * The queue's depth, and so a chat message's wait behind it, stays the same.
+ */
+function pieceWatermarks(peer: SendTarget): SendToOptions {
+  const { channel } = peer;
+  if (channel === undefined || "bufferedAmountLowThreshold" in channel) return {};
+  return { highWaterMark: DEFAULT_POLLED_HIGH_WATER_MARK, lowWaterMark: DEFAULT_POLLED_HIGH_WATER_MARK / 2 };
 }
 
 /** A random 32-bit id no other transfer to this peer is using now. */

@@ -1,11 +1,13 @@
 // Flow control of file transfers, measured in bytes rather than time: a slow consumer holds
 // the sender's reads within one window of it; many transfers run at once both ways; a chat
-// message sent during a transfer is not queued behind the file; code reading data$ sees
+// message sent during a transfer is not queued behind the file, nor behind a deep channel
+// queue; code reading data$ sees
 // only what it can tell apart.
 import { expect } from "chai";
-import { filter, firstValueFrom, lastValueFrom, take, toArray } from "rxjs";
+import { filter, firstValueFrom, lastValueFrom, take, tap, toArray } from "rxjs";
 import { runtimeName } from "#test-runtime";
-import { DEFAULT_WINDOW, receiveFiles, sendFile, isTransferFrame, type IncomingFile } from "../../operators/index.js";
+import { DEFAULT_HIGH_WATER_MARK, DEFAULT_PIECE_SIZE, DEFAULT_POLLED_HIGH_WATER_MARK, DEFAULT_WINDOW, receiveFiles, sendFile, isTransferFrame, type IncomingFile } from "../../operators/index.js";
+import { DATA_HEADER_SIZE } from "../../operators/transfer-frame.js";
 import { connectedPair } from "../support/peers.js";
 import { patternBytes, sameBytes, sha256 } from "../support/bytes.js";
 import { countedChunks, readAll, sourceProbe } from "../support/transfer.js";
@@ -82,6 +84,22 @@ describe(`file transfer flow control (${runtimeName})`, () => {
     await sent;
     for (const [i, bytes] of fromA.entries()) expect(gotAtB.get(`a${i}`), `a${i}`).to.equal(await sha256(bytes));
     for (const [i, bytes] of fromB.entries()) expect(gotAtA.get(`b${i}`), `b${i}`).to.equal(await sha256(bytes));
+  });
+
+  it("keeps the channel's queue within sendTo's high-water mark (plus one piece) all through a transfer", async () => {
+    const { a, b } = await connectedPair();
+    const channel = a.channel;
+    if (channel === undefined) throw new Error("no data channel");
+    const high = "bufferedAmountLowThreshold" in channel ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
+    const total = (runtimeName === "node" ? 16 : 4) * MiB;
+    let deepest = 0;
+    const incoming = firstValueFrom(receiveFiles(b)).then((file) => readAll(file.stream));
+    // Progress comes right after each piece is handed to the channel: the queue at its fullest.
+    const sending = lastValueFrom(sendFile(a, new Blob([patternBytes(total, 5)])).pipe(tap(() => (deepest = Math.max(deepest, channel.bufferedAmount)))));
+    const [received] = await Promise.all([incoming, sending]);
+    expect(received.byteLength).to.equal(total);
+    // What a chat message may wait behind, on a data channel whose queue a runtime lets grow to 16 MiB.
+    expect(deepest, "deepest queue seen").to.be.at.most(high + DEFAULT_PIECE_SIZE + DATA_HEADER_SIZE);
   });
 
   it("a chat message sent during a transfer arrives long before the file is through, and data$ users can tell transfer frames apart", async () => {
