@@ -161,8 +161,8 @@ export class DataChannelLink {
     }
     if (blob || this.#queued > 0) {
       this.#queued++;
-      // Held behind a Blob: a copy, so the caller may reuse its buffer once send() returns, as with a channel's own send().
-      this.#queue.next(blob || typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : data.slice(0));
+      // Held behind a Blob: bytes are copied (into a Blob), so the caller may reuse its buffer once send() returns, as with a channel's own send().
+      this.#queue.next(blob || typeof data === "string" ? data : new Blob([data as BlobPart]));
     } else this.#sendNow(data);
   }
 
