@@ -76,7 +76,10 @@ export function crossRuntimeEndpoint(options: { wrtc?: WebRTCImplementation; Web
         onServerError: (error) => errors.push(`${error.code}: ${error.message}`),
       });
       connectSignaling(created, channel, { onError: (error) => errors.push(`signaling: ${String(error)}`) });
-      await firstValueFrom(created.connected$.pipe(filter(Boolean)));
+      // A peer that closes before connecting says why in the failure, not just "no elements".
+      await firstValueFrom(created.connected$.pipe(filter(Boolean))).catch(() => {
+        throw new Error(`closed before connecting; errors: ${errors.join(" | ") || "none"}`);
+      });
     },
     sendText(text) {
       joined().send(text);
