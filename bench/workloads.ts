@@ -243,6 +243,9 @@ export interface ConnectResult {
   detail: Record<string, number>;
 }
 
+/** How long a connect waits after a forced collection before it is timed (see {@link interleavedConnect}). */
+const SETTLE_AFTER_GC_MS = 10;
+
 /**
  * Connects and closes `pairs` pairs of each contender, one pair at a time, the contenders
  * taking turns pair by pair (the order rotating); the median of each contender's pairs.
@@ -263,6 +266,10 @@ export async function interleavedConnect(contenders: Contender[], pairs: number)
       await nextTask(5); // let the closed pair's teardown run before the next one is timed
       // Chromium refuses a new RTCPeerConnection while 500 closed ones wait for the collector.
       (globalThis as { gc?: () => void }).gc?.();
+      // What the collector released is torn down after it (native connections finalized on
+      // later turns, in threads the next pair needs): a pair started right after gc() took
+      // 2-4 times as long here, every contender, by how much garbage the pair before left.
+      await nextTask(SETTLE_AFTER_GC_MS);
     }
   }
   return contenders.map((_, index) => ({
