@@ -10,6 +10,9 @@
  *
  * Every step runs on one promise chain, so no two signaling operations ever
  * interleave: that is what keeps glare and renegotiation free of state flags.
+ * Remote candidates are the exception: each goes to the connection as soon as every
+ * description that arrived before it is applied, without queueing behind the chain (an
+ * offer's candidates then go in while its answer is made, as a hand-wired pair does).
  */
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -54,7 +57,11 @@ export const MAX_TRANSCEIVERS = 64;
  */
 export class Negotiation {
   #chain: Promise<void> = Promise.resolve();
-  #pendingCandidates: RTCIceCandidateInit[] = [];
+  // Remote candidates waiting for the descriptions that arrived before them, each with how many that was.
+  #pendingCandidates: { candidate: RTCIceCandidateInit; after: number }[] = [];
+  // Remote descriptions received, and how many of them are applied (or ignored, or refused).
+  #descriptionsReceived = 0;
+  #descriptionsApplied = 0;
   #hasRemoteDescription = false;
   #ignoringOffer = false;
   // The remote peer asked for an offer while an exchange was under way.
@@ -105,7 +112,8 @@ export class Negotiation {
   /**
    * Applies a remote signal, after every earlier one:
    * - a description (offer, answer, pranswer or rollback); offers are answered;
-   * - a candidate, held until a remote description is set;
+   * - a candidate: added at once, or held until every description that arrived before it is
+   *   applied (then added without waiting for the rest of that exchange);
    * - a transceiver request (simple-peer's answerer sends one for a track it added that no
    *   offer has an m-line for yet): `negotiationneeded` then makes the offer;
    * - a request to renegotiate: an offer now if the connection is stable, else once the
@@ -115,9 +123,10 @@ export class Negotiation {
   apply(signal: ParsedSignal): Promise<void> {
     // Only @rtco/peer and rxpeer send the Artico format, and both run perfect negotiation.
     if (signal.artico) this.allowOffers();
+    if (signal.kind === "candidate") return this.#onRemoteCandidate(signal.candidate);
+    if (signal.kind === "description") this.#descriptionsReceived++;
     return this.#enqueue(`remote ${signal.kind}`, async () => {
       if (signal.kind === "description") await this.#onRemoteDescription(signal);
-      else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
       else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
       // An answerer that does not offer ignores a request to, as simple-peer's does.
       else if (signal.kind === "renegotiate" && this.#mayOffer) {
@@ -195,7 +204,10 @@ export class Negotiation {
     const offer = await this.#pc.createOffer(this.#options.offerOptions);
     if (this.#closed || this.#pc.signalingState !== from) return;
     const applied = await this.#setLocal(offer);
-    if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
+    // Nothing else changes the signaling state meanwhile (every change runs on this chain), so
+    // it is not read again here: a blocking call on @roamhq/wrtc, where it waits behind the
+    // gathering that setting the offer starts, just as the offer is due to go out.
+    if (this.#closed) return;
     this.#hooks.log.debug("local offer");
     this.#hooks.signal(descriptionSignal(applied));
   }
@@ -227,6 +239,18 @@ export class Negotiation {
   }
 
   async #onRemoteDescription(signal: DescriptionSignal): Promise<void> {
+    // Whatever becomes of this description, the candidates that came after it may go in then.
+    try {
+      if (!(await this.#applyRemoteDescription(signal))) return;
+    } finally {
+      this.#descriptionsApplied++;
+      this.#flushCandidates();
+    }
+    await this.#answer(signal);
+  }
+
+  // Applies a remote description; false for an offer ignored in a collision.
+  async #applyRemoteDescription(signal: DescriptionSignal): Promise<boolean> {
     const { description } = signal;
     const pc = this.#pc;
     const hooks = this.#hooks;
@@ -234,21 +258,32 @@ export class Negotiation {
     this.#ignoringOffer = collision && !this.#polite;
     if (this.#ignoringOffer) {
       hooks.log.info("offer collision: impolite side keeps its offer");
-      return;
+      return false;
     }
     if (collision) {
       hooks.log.info("offer collision: polite side rolls back");
       await pc.setLocalDescription({ type: "rollback" });
     }
-    if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
-      throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
-    }
-    await pc.setRemoteDescription(description);
+    // An answer is applied without reading the state first (a blocking call, just as the
+    // remote's gathering starts); only a refusal asks whether an offer of ours was pending.
+    await pc.setRemoteDescription(description).catch((cause: unknown) => {
+      if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
+        throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
+      }
+      throw cause;
+    });
     this.#hasRemoteDescription = true;
     hooks.log.debug("remote", description.type, "applied");
     // Before the held candidates go in: nothing can connect yet.
     if (description.type !== "offer") hooks.described(signal);
-    await this.#flushCandidates();
+    return true;
+  }
+
+  // After a remote description: the answer to an offer, then what the exchange left to do.
+  async #answer(signal: DescriptionSignal): Promise<void> {
+    const { description } = signal;
+    const pc = this.#pc;
+    const hooks = this.#hooks;
     if (description.type === "offer") {
       const answer = await pc.createAnswer(this.#options.answerOptions);
       if (this.#closed) return;
@@ -268,31 +303,36 @@ export class Negotiation {
     }
   }
 
-  async #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    if (!this.#hasRemoteDescription) {
-      if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
-        throw new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before any description; dropped`);
-      }
-      this.#hooks.log.debug("remote candidate held until a remote description");
-      this.#pendingCandidates.push(candidate);
-      return;
+  // Added at once if every description that came before it is applied (the connection
+  // orders it with its own operations), else held until they are.
+  #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const after = this.#descriptionsReceived;
+    if (this.#hasRemoteDescription && after === this.#descriptionsApplied) return this.#addIceCandidate(candidate);
+    if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
+      this.#hooks.error(new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before their description was applied; dropped`));
+    } else {
+      this.#hooks.log.debug("remote candidate held until its description is applied");
+      this.#pendingCandidates.push({ candidate, after });
     }
-    await this.#addIceCandidate(candidate);
+    return Promise.resolve();
   }
 
-  async #flushCandidates(): Promise<void> {
-    const held = this.#pendingCandidates;
-    this.#pendingCandidates = [];
-    for (const candidate of held) await this.#addIceCandidate(candidate);
+  // The held candidates whose descriptions are all applied go in, together.
+  #flushCandidates(): void {
+    if (!this.#hasRemoteDescription) return;
+    const due = this.#pendingCandidates.filter(({ after }) => after <= this.#descriptionsApplied);
+    this.#pendingCandidates = this.#pendingCandidates.filter(({ after }) => after > this.#descriptionsApplied);
+    for (const { candidate } of due) void this.#addIceCandidate(candidate);
   }
 
+  // Never rejects: a refusal is reported, unless the connection closed or the candidate
+  // belongs to an offer we chose to ignore (expected to fail).
   async #addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     try {
       await this.#pc.addIceCandidate(candidate);
     } catch (cause) {
-      // Candidates of an offer we chose to ignore are expected to fail.
-      if (this.#ignoringOffer) return;
-      throw toPeerError("ERR_NEGOTIATION", "remote candidate refused", cause);
+      if (!this.#closed && !this.#ignoringOffer) this.#hooks.error(toPeerError("ERR_NEGOTIATION", "remote candidate refused", cause));
     }
   }
 }
