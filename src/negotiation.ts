@@ -239,14 +239,23 @@ export class Negotiation {
   }
 
   async #onRemoteDescription(signal: DescriptionSignal): Promise<void> {
-    // Whatever becomes of this description, the candidates that came after it may go in then.
-    try {
-      if (!(await this.#applyRemoteDescription(signal))) return;
-    } finally {
+    // The candidates that came after this description go in once it is applied: an offer,
+    // once our answer is set too (node-datachannel drops a remote candidate added before it,
+    // and its pair never connects). Whatever becomes of the description, they go in then.
+    let counted = false;
+    const applied = (): void => {
+      if (counted) return;
+      counted = true;
       this.#descriptionsApplied++;
       this.#flushCandidates();
+    };
+    try {
+      if (!(await this.#applyRemoteDescription(signal))) return;
+      if (signal.description.type !== "offer") applied();
+      await this.#answer(signal, applied);
+    } finally {
+      applied();
     }
-    await this.#answer(signal);
   }
 
   // Applies a remote description; false for an offer ignored in a collision.
@@ -279,8 +288,8 @@ export class Negotiation {
     return true;
   }
 
-  // After a remote description: the answer to an offer, then what the exchange left to do.
-  async #answer(signal: DescriptionSignal): Promise<void> {
+  // After a remote description: the answer to an offer (`answered` once it is set), then what the exchange left to do.
+  async #answer(signal: DescriptionSignal, answered: () => void): Promise<void> {
     const { description } = signal;
     const pc = this.#pc;
     const hooks = this.#hooks;
@@ -288,6 +297,7 @@ export class Negotiation {
       const answer = await pc.createAnswer(this.#options.answerOptions);
       if (this.#closed) return;
       const applied = await this.#setLocal(answer);
+      answered();
       if (this.#closed) return;
       hooks.described(signal);
       hooks.signal(descriptionSignal(applied));
