@@ -239,6 +239,9 @@ export class Negotiation {
   }
 
   async #onRemoteDescription(signal: DescriptionSignal): Promise<void> {
+    const { description } = signal;
+    const pc = this.#pc;
+    const hooks = this.#hooks;
     // The candidates that came after this description go in once it is applied: an offer,
     // once our answer is set too (node-datachannel drops a remote candidate added before it,
     // and its pair never connects). Whatever becomes of the description, they go in then.
@@ -250,57 +253,41 @@ export class Negotiation {
       this.#flushCandidates();
     };
     try {
-      if (!(await this.#applyRemoteDescription(signal))) return;
-      if (signal.description.type !== "offer") applied();
-      await this.#answer(signal, applied);
+      const collision = description.type === "offer" && pc.signalingState !== "stable";
+      this.#ignoringOffer = collision && !this.#polite;
+      if (this.#ignoringOffer) {
+        hooks.log.info("offer collision: impolite side keeps its offer");
+        return;
+      }
+      if (collision) {
+        hooks.log.info("offer collision: polite side rolls back");
+        await pc.setLocalDescription({ type: "rollback" });
+      }
+      // Applied without reading the state first (a blocking call, just as the remote's
+      // gathering starts): only a refusal asks whether an offer of ours was pending.
+      await pc.setRemoteDescription(description).catch((cause: unknown) => {
+        if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
+          throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
+        }
+        throw cause;
+      });
+      this.#hasRemoteDescription = true;
+      hooks.log.debug("remote", description.type, "applied");
+      if (description.type === "offer") {
+        const answer = await pc.createAnswer(this.#options.answerOptions);
+        if (this.#closed) return;
+        const sent = await this.#setLocal(answer);
+        applied();
+        if (this.#closed) return;
+        hooks.described(signal);
+        hooks.signal(descriptionSignal(sent));
+      } else {
+        // Before the held candidates go in: nothing can connect yet.
+        hooks.described(signal);
+        applied();
+      }
     } finally {
       applied();
-    }
-  }
-
-  // Applies a remote description; false for an offer ignored in a collision.
-  async #applyRemoteDescription(signal: DescriptionSignal): Promise<boolean> {
-    const { description } = signal;
-    const pc = this.#pc;
-    const hooks = this.#hooks;
-    const collision = description.type === "offer" && pc.signalingState !== "stable";
-    this.#ignoringOffer = collision && !this.#polite;
-    if (this.#ignoringOffer) {
-      hooks.log.info("offer collision: impolite side keeps its offer");
-      return false;
-    }
-    if (collision) {
-      hooks.log.info("offer collision: polite side rolls back");
-      await pc.setLocalDescription({ type: "rollback" });
-    }
-    // An answer is applied without reading the state first (a blocking call, just as the
-    // remote's gathering starts); only a refusal asks whether an offer of ours was pending.
-    await pc.setRemoteDescription(description).catch((cause: unknown) => {
-      if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
-        throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
-      }
-      throw cause;
-    });
-    this.#hasRemoteDescription = true;
-    hooks.log.debug("remote", description.type, "applied");
-    // Before the held candidates go in: nothing can connect yet.
-    if (description.type !== "offer") hooks.described(signal);
-    return true;
-  }
-
-  // After a remote description: the answer to an offer (`answered` once it is set), then what the exchange left to do.
-  async #answer(signal: DescriptionSignal, answered: () => void): Promise<void> {
-    const { description } = signal;
-    const pc = this.#pc;
-    const hooks = this.#hooks;
-    if (description.type === "offer") {
-      const answer = await pc.createAnswer(this.#options.answerOptions);
-      if (this.#closed) return;
-      const applied = await this.#setLocal(answer);
-      answered();
-      if (this.#closed) return;
-      hooks.described(signal);
-      hooks.signal(descriptionSignal(applied));
     }
     if (this.#closed || pc.signalingState !== "stable") return;
     hooks.settled();
@@ -315,25 +302,18 @@ export class Negotiation {
 
   // Added at once if every description that came before it is applied (the connection
   // orders it with its own operations), else held until they are.
-  #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  async #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     const after = this.#descriptionsReceived;
     if (this.#hasRemoteDescription && after === this.#descriptionsApplied) return this.#addIceCandidate(candidate);
     if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
-      this.#hooks.error(new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before their description was applied; dropped`));
-    } else {
-      this.#hooks.log.debug("remote candidate held until its description is applied");
-      this.#pendingCandidates.push({ candidate, after });
-    }
-    return Promise.resolve();
+      this.#hooks.error(new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before their description; dropped`));
+    } else this.#pendingCandidates.push({ candidate, after });
   }
 
-  // The held candidates whose descriptions are all applied go in, together.
+  // The held candidates whose descriptions are all applied go in (together), the rest stay.
   #flushCandidates(): void {
     if (!this.#hasRemoteDescription) return;
-    const due = this.#pendingCandidates.filter(({ after }) => after <= this.#descriptionsApplied);
-    this.#pendingCandidates = this.#pendingCandidates.filter(({ after }) => after > this.#descriptionsApplied);
-    for (const { candidate } of due) void this.#addIceCandidate(candidate);
+    this.#pendingCandidates = this.#pendingCandidates.filter(({ candidate, after }) => after > this.#descriptionsApplied || void this.#addIceCandidate(candidate));
   }
 
   // Never rejects: a refusal is reported, unless the connection closed or the candidate
