@@ -157,9 +157,10 @@ export class DataChannelLink {
       throw new PeerError("ERR_DATA_CHANNEL", `send() takes a string, Blob, ArrayBuffer or ArrayBufferView, got ${describe(data)}`);
     }
     // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only a string that may be over is measured.
-    const size = blob ? data.size : typeof data !== "string" ? data.byteLength : data.length * 3;
-    const limit = size <= SMALL_MESSAGE_SIZE ? Infinity : (this.#maxMessageSize ??= this.#handlers.maxMessageSize());
-    const bytes = typeof data !== "string" || size <= limit ? size : new Blob([data]).size;
+    // A message this small fits every connection (the limit is then its own size, never over).
+    let bytes = blob ? data.size : typeof data !== "string" ? data.byteLength : data.length * 3;
+    const limit = bytes > SMALL_MESSAGE_SIZE ? (this.#maxMessageSize ??= this.#handlers.maxMessageSize()) : bytes;
+    if (bytes > limit && typeof data === "string") bytes = new Blob([data]).size;
     if (bytes > limit) {
       throw new PeerError("ERR_FRAME_TOO_LARGE", `send() of ${bytes} bytes is over this connection's limit of ${limit} bytes (sctp.maxMessageSize): split it with chunk() from "rxpeer/operators"`);
     }

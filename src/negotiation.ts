@@ -10,9 +10,9 @@
  *
  * Every step runs on one promise chain, so no two signaling operations ever
  * interleave: that is what keeps glare and renegotiation free of state flags.
- * Remote candidates are the exception: each goes to the connection as soon as every
- * description that arrived before it is applied, without queueing behind the chain (an
- * offer's candidates then go in while its answer is made, as a hand-wired pair does).
+ * Remote candidates are the exception: each goes to the connection as soon as no remote
+ * description is waiting to be applied, without queueing behind the chain (an offer's
+ * candidates then go in as soon as its answer is set, as a hand-wired pair's do).
  */
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -57,11 +57,10 @@ export const MAX_TRANSCEIVERS = 64;
  */
 export class Negotiation {
   #chain: Promise<void> = Promise.resolve();
-  // Remote candidates waiting for the descriptions that arrived before them, each with how many that was.
-  #pendingCandidates: { candidate: RTCIceCandidateInit; after: number }[] = [];
-  // Remote descriptions received, and how many of them are applied (or ignored, or refused).
-  #descriptionsReceived = 0;
-  #descriptionsApplied = 0;
+  // Remote candidates waiting for the remote descriptions received before them to be applied.
+  #pendingCandidates: RTCIceCandidateInit[] = [];
+  // Remote descriptions received and not yet applied (nor ignored, nor refused).
+  #describing = 0;
   #hasRemoteDescription = false;
   #ignoringOffer = false;
   // The remote peer asked for an offer while an exchange was under way.
@@ -112,7 +111,7 @@ export class Negotiation {
   /**
    * Applies a remote signal, after every earlier one:
    * - a description (offer, answer, pranswer or rollback); offers are answered;
-   * - a candidate: added at once, or held until every description that arrived before it is
+   * - a candidate: added at once, or held while a remote description is waiting to be
    *   applied (then added without waiting for the rest of that exchange);
    * - a transceiver request (simple-peer's answerer sends one for a track it added that no
    *   offer has an m-line for yet): `negotiationneeded` then makes the offer;
@@ -124,7 +123,7 @@ export class Negotiation {
     // Only @rtco/peer and rxpeer send the Artico format, and both run perfect negotiation.
     if (signal.artico) this.allowOffers();
     if (signal.kind === "candidate") return this.#onRemoteCandidate(signal.candidate);
-    if (signal.kind === "description") this.#descriptionsReceived++;
+    if (signal.kind === "description") this.#describing++;
     return this.#enqueue(`remote ${signal.kind}`, async () => {
       if (signal.kind === "description") await this.#onRemoteDescription(signal);
       else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
@@ -245,12 +244,11 @@ export class Negotiation {
     // The candidates that came after this description go in once it is applied: an offer,
     // once our answer is set too (node-datachannel drops a remote candidate added before it,
     // and its pair never connects). Whatever becomes of the description, they go in then.
-    let counted = false;
+    let describing = true;
     const applied = (): void => {
-      if (counted) return;
-      counted = true;
-      this.#descriptionsApplied++;
-      this.#flushCandidates();
+      // Once the last one is applied, the held candidates go in, together.
+      if (describing && !--this.#describing && this.#hasRemoteDescription) for (const candidate of this.#pendingCandidates.splice(0)) void this.#addIceCandidate(candidate);
+      describing = false;
     };
     try {
       const collision = description.type === "offer" && pc.signalingState !== "stable";
@@ -263,17 +261,15 @@ export class Negotiation {
         hooks.log.info("offer collision: polite side rolls back");
         await pc.setLocalDescription({ type: "rollback" });
       }
-      // Applied without reading the state first (a blocking call, just as the remote's
-      // gathering starts): only a refusal asks whether an offer of ours was pending.
-      await pc.setRemoteDescription(description).catch((cause: unknown) => {
-        if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
-          throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
-        }
-        throw cause;
-      });
+      if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
+        throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
+      }
+      await pc.setRemoteDescription(description);
       this.#hasRemoteDescription = true;
       hooks.log.debug("remote", description.type, "applied");
-      if (description.type === "offer") {
+      // Before the held candidates go in (at `finally`): nothing can connect yet.
+      if (description.type !== "offer") hooks.described(signal);
+      else {
         const answer = await pc.createAnswer(this.#options.answerOptions);
         if (this.#closed) return;
         const sent = await this.#setLocal(answer);
@@ -281,10 +277,6 @@ export class Negotiation {
         if (this.#closed) return;
         hooks.described(signal);
         hooks.signal(descriptionSignal(sent));
-      } else {
-        // Before the held candidates go in: nothing can connect yet.
-        hooks.described(signal);
-        applied();
       }
     } finally {
       applied();
@@ -300,20 +292,13 @@ export class Negotiation {
     }
   }
 
-  // Added at once if every description that came before it is applied (the connection
-  // orders it with its own operations), else held until they are.
+  // Added at once unless a remote description is waiting to be applied (the connection
+  // orders it with its own operations), else held until none is.
   async #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    const after = this.#descriptionsReceived;
-    if (this.#hasRemoteDescription && after === this.#descriptionsApplied) return this.#addIceCandidate(candidate);
+    if (this.#hasRemoteDescription && !this.#describing) return this.#addIceCandidate(candidate);
     if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
-      this.#hooks.error(new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before their description; dropped`));
-    } else this.#pendingCandidates.push({ candidate, after });
-  }
-
-  // The held candidates whose descriptions are all applied go in (together), the rest stay.
-  #flushCandidates(): void {
-    if (!this.#hasRemoteDescription) return;
-    this.#pendingCandidates = this.#pendingCandidates.filter(({ candidate, after }) => after > this.#descriptionsApplied || void this.#addIceCandidate(candidate));
+      this.#hooks.error(new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before a description; dropped`));
+    } else this.#pendingCandidates.push(candidate);
   }
 
   // Never rejects: a refusal is reported, unless the connection closed or the candidate
