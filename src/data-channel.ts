@@ -21,8 +21,6 @@ export const READY_MARKER = "\u0000rxpeer:ready";
 export const OPEN_MARKER = "\u0000rxpeer:open";
 /** How long a side waits for the other's marker before reporting open anyway. */
 export const READY_TIMEOUT_MS = 100;
-/** A message this small fits every connection's limit (16 KiB: the size every WebRTC stack interoperates at), so its size is not checked against it. */
-const SMALL_MESSAGE_SIZE = 16 * 1024;
 /** The stream id of the channel an rxpeer creator pre-negotiates. */
 export const PRE_NEGOTIATED_ID = 0;
 
@@ -53,7 +51,7 @@ export interface DataChannelHandlers {
   message(data: PeerMessage): void;
   close(): void;
   error(error: PeerError): void;
-  /** The connection's largest message, read once, at the first message that could be over it (a slow native read on @roamhq/wrtc). */
+  /** The connection's largest message, read once when the channel opens (a slow native read on @roamhq/wrtc). */
   maxMessageSize(): number;
   /** An rxpeer remote has sent nothing, not even a heartbeat, for `livenessTimeout` ms. */
   dead(): void;
@@ -77,8 +75,7 @@ export class DataChannelLink {
   // The marker the remote's first message may be (consumed then), until a first message came.
   #markerDue: string | undefined;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
-  // Read at the first message over SMALL_MESSAGE_SIZE, not at open: kept off the path to connect.
-  #maxMessageSize: number | undefined;
+  #maxMessageSize = Infinity;
   // Sends waiting behind a Blob being read; while any is queued, later sends queue too, so order is kept.
   readonly #queue = new Subject<PeerData>();
   #queued = 0;
@@ -156,11 +153,9 @@ export class DataChannelLink {
     if (!blob && typeof data !== "string" && !(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
       throw new PeerError("ERR_DATA_CHANNEL", `send() takes a string, Blob, ArrayBuffer or ArrayBufferView, got ${describe(data)}`);
     }
+    const limit = this.#maxMessageSize;
     // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only a string that may be over is measured.
-    // A message this small fits every connection (the limit is then its own size, never over).
-    let bytes = blob ? data.size : typeof data !== "string" ? data.byteLength : data.length * 3;
-    const limit = bytes > SMALL_MESSAGE_SIZE ? (this.#maxMessageSize ??= this.#handlers.maxMessageSize()) : bytes;
-    if (bytes > limit && typeof data === "string") bytes = new Blob([data]).size;
+    const bytes = blob ? data.size : typeof data !== "string" ? data.byteLength : data.length * 3 <= limit ? 0 : new Blob([data]).size;
     if (bytes > limit) {
       throw new PeerError("ERR_FRAME_TOO_LARGE", `send() of ${bytes} bytes is over this connection's limit of ${limit} bytes (sctp.maxMessageSize): split it with chunk() from "rxpeer/operators"`);
     }
@@ -223,6 +218,7 @@ export class DataChannelLink {
   #reportOpen(): void {
     if (this.#state.value !== "opening") return;
     clearTimeout(this.#openTimer);
+    this.#maxMessageSize = this.#handlers.maxMessageSize();
     this.#state.next("open");
     if (this.#handshake === "lead" || this.#handshake === "follow") this.#watchLiveness();
     this.#handlers.open();

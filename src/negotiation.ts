@@ -10,9 +10,6 @@
  *
  * Every step runs on one promise chain, so no two signaling operations ever
  * interleave: that is what keeps glare and renegotiation free of state flags.
- * Remote candidates are the exception: each goes to the connection as soon as no remote
- * description is waiting to be applied, without queueing behind the chain (an offer's
- * candidates then go in as soon as its answer is set, as a hand-wired pair's do).
  */
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -57,10 +54,7 @@ export const MAX_TRANSCEIVERS = 64;
  */
 export class Negotiation {
   #chain: Promise<void> = Promise.resolve();
-  // Remote candidates waiting for the remote descriptions received before them to be applied.
   #pendingCandidates: RTCIceCandidateInit[] = [];
-  // Remote descriptions received and not yet applied (nor ignored, nor refused).
-  #describing = 0;
   #hasRemoteDescription = false;
   #ignoringOffer = false;
   // The remote peer asked for an offer while an exchange was under way.
@@ -111,8 +105,7 @@ export class Negotiation {
   /**
    * Applies a remote signal, after every earlier one:
    * - a description (offer, answer, pranswer or rollback); offers are answered;
-   * - a candidate: added at once, or held while a remote description is waiting to be
-   *   applied (then added without waiting for the rest of that exchange);
+   * - a candidate, held until a remote description is set;
    * - a transceiver request (simple-peer's answerer sends one for a track it added that no
    *   offer has an m-line for yet): `negotiationneeded` then makes the offer;
    * - a request to renegotiate: an offer now if the connection is stable, else once the
@@ -122,10 +115,9 @@ export class Negotiation {
   apply(signal: ParsedSignal): Promise<void> {
     // Only @rtco/peer and rxpeer send the Artico format, and both run perfect negotiation.
     if (signal.artico) this.allowOffers();
-    if (signal.kind === "candidate") return this.#onRemoteCandidate(signal.candidate);
-    if (signal.kind === "description") this.#describing++;
     return this.#enqueue(`remote ${signal.kind}`, async () => {
       if (signal.kind === "description") await this.#onRemoteDescription(signal);
+      else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
       else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
       // An answerer that does not offer ignores a request to, as simple-peer's does.
       else if (signal.kind === "renegotiate" && this.#mayOffer) {
@@ -203,10 +195,7 @@ export class Negotiation {
     const offer = await this.#pc.createOffer(this.#options.offerOptions);
     if (this.#closed || this.#pc.signalingState !== from) return;
     const applied = await this.#setLocal(offer);
-    // Nothing else changes the signaling state meanwhile (every change runs on this chain), so
-    // it is not read again here: a blocking call on @roamhq/wrtc, where it waits behind the
-    // gathering that setting the offer starts, just as the offer is due to go out.
-    if (this.#closed) return;
+    if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
     this.#hooks.log.debug("local offer");
     this.#hooks.signal(descriptionSignal(applied));
   }
@@ -241,45 +230,32 @@ export class Negotiation {
     const { description } = signal;
     const pc = this.#pc;
     const hooks = this.#hooks;
-    // The candidates that came after this description go in once it is applied: an offer,
-    // once our answer is set too (node-datachannel drops a remote candidate added before it,
-    // and its pair never connects). Whatever becomes of the description, they go in then.
-    let describing = true;
-    const applied = (): void => {
-      // Once the last one is applied, the held candidates go in, together.
-      if (describing && !--this.#describing && this.#hasRemoteDescription) for (const candidate of this.#pendingCandidates.splice(0)) void this.#addIceCandidate(candidate);
-      describing = false;
-    };
-    try {
-      const collision = description.type === "offer" && pc.signalingState !== "stable";
-      this.#ignoringOffer = collision && !this.#polite;
-      if (this.#ignoringOffer) {
-        hooks.log.info("offer collision: impolite side keeps its offer");
-        return;
-      }
-      if (collision) {
-        hooks.log.info("offer collision: polite side rolls back");
-        await pc.setLocalDescription({ type: "rollback" });
-      }
-      if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
-        throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
-      }
-      await pc.setRemoteDescription(description);
-      this.#hasRemoteDescription = true;
-      hooks.log.debug("remote", description.type, "applied");
-      // Before the held candidates go in (at `finally`): nothing can connect yet.
-      if (description.type !== "offer") hooks.described(signal);
-      else {
-        const answer = await pc.createAnswer(this.#options.answerOptions);
-        if (this.#closed) return;
-        const sent = await this.#setLocal(answer);
-        applied();
-        if (this.#closed) return;
-        hooks.described(signal);
-        hooks.signal(descriptionSignal(sent));
-      }
-    } finally {
-      applied();
+    const collision = description.type === "offer" && pc.signalingState !== "stable";
+    this.#ignoringOffer = collision && !this.#polite;
+    if (this.#ignoringOffer) {
+      hooks.log.info("offer collision: impolite side keeps its offer");
+      return;
+    }
+    if (collision) {
+      hooks.log.info("offer collision: polite side rolls back");
+      await pc.setLocalDescription({ type: "rollback" });
+    }
+    if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
+      throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
+    }
+    await pc.setRemoteDescription(description);
+    this.#hasRemoteDescription = true;
+    hooks.log.debug("remote", description.type, "applied");
+    // Before the held candidates go in: nothing can connect yet.
+    if (description.type !== "offer") hooks.described(signal);
+    await this.#flushCandidates();
+    if (description.type === "offer") {
+      const answer = await pc.createAnswer(this.#options.answerOptions);
+      if (this.#closed) return;
+      const applied = await this.#setLocal(answer);
+      if (this.#closed) return;
+      hooks.described(signal);
+      hooks.signal(descriptionSignal(applied));
     }
     if (this.#closed || pc.signalingState !== "stable") return;
     hooks.settled();
@@ -292,22 +268,31 @@ export class Negotiation {
     }
   }
 
-  // Added at once unless a remote description is waiting to be applied (the connection
-  // orders it with its own operations), else held until none is.
   async #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    if (this.#hasRemoteDescription && !this.#describing) return this.#addIceCandidate(candidate);
-    if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
-      this.#hooks.error(new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before a description; dropped`));
-    } else this.#pendingCandidates.push(candidate);
+    if (!this.#hasRemoteDescription) {
+      if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
+        throw new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before any description; dropped`);
+      }
+      this.#hooks.log.debug("remote candidate held until a remote description");
+      this.#pendingCandidates.push(candidate);
+      return;
+    }
+    await this.#addIceCandidate(candidate);
   }
 
-  // Never rejects: a refusal is reported, unless the connection closed or the candidate
-  // belongs to an offer we chose to ignore (expected to fail).
+  async #flushCandidates(): Promise<void> {
+    const held = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of held) await this.#addIceCandidate(candidate);
+  }
+
   async #addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     try {
       await this.#pc.addIceCandidate(candidate);
     } catch (cause) {
-      if (!this.#closed && !this.#ignoringOffer) this.#hooks.error(toPeerError("ERR_NEGOTIATION", "remote candidate refused", cause));
+      // Candidates of an offer we chose to ignore are expected to fail.
+      if (this.#ignoringOffer) return;
+      throw toPeerError("ERR_NEGOTIATION", "remote candidate refused", cause);
     }
   }
 }
