@@ -64,6 +64,8 @@ export class Negotiation {
   // Transceivers of ours already asked for with a transceiverRequest.
   readonly #requested = new WeakSet<RTCRtpTransceiver>();
   #closed = false;
+  // Local candidates held back until the answer is applied (see #makeOffer); undefined: none held.
+  #heldLocal: RTCIceCandidateInit[] | undefined;
   // Ends a wait for ICE gathering (trickle off).
   #stopWaiting: (() => void) | undefined;
 
@@ -86,7 +88,9 @@ export class Negotiation {
       if (this.#closed || !options.trickle || !candidate?.candidate) return;
       hooks.log.debug("local candidate", candidate.candidate);
       // The lazy read of localDescription happens only for an index-less candidate (node-datachannel's).
-      hooks.signal(candidateSignal(normaliseCandidate(candidate, () => pc.localDescription?.sdp)));
+      const init = normaliseCandidate(candidate, () => pc.localDescription?.sdp);
+      if (this.#heldLocal) this.#heldLocal.push(init);
+      else hooks.signal(candidateSignal(init));
     };
   }
 
@@ -192,8 +196,16 @@ export class Negotiation {
   async #makeOffer(from: RTCSignalingState = "stable"): Promise<void> {
     // Not stable: an exchange is under way; negotiationneeded fires again once it settles.
     if (this.#pc.signalingState !== from) return;
-    const offer = await this.#pc.createOffer(this.#options.offerOptions);
+    const created = await this.#pc.createOffer(this.#options.offerOptions);
     if (this.#closed || this.#pc.signalingState !== from) return;
+    // An implementation that sets its own offer (libdatachannel) answers a remote's ICE checks
+    // before it has the answer, so the pair may be up the moment the answer goes in, and its
+    // DTLS handshake then checks the remote's certificate before the answer's fingerprint is
+    // stored: "certificate verify failed", and the connection closes (docs/runtimes.md).
+    // Holding our candidates until the answer is applied keeps the remote from reaching us first.
+    const holdCandidates = from === "have-local-offer" && this.#options.trickle;
+    if (holdCandidates) this.#heldLocal ??= [];
+    const offer = holdCandidates ? { type: created.type, sdp: created.sdp?.replace(/^a=(candidate:.*|end-of-candidates)\r?\n/gm, "") } : created;
     const applied = await this.#setLocal(offer);
     if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
     this.#hooks.log.debug("local offer");
@@ -248,6 +260,7 @@ export class Negotiation {
     hooks.log.debug("remote", description.type, "applied");
     // Before the held candidates go in: nothing can connect yet.
     if (description.type !== "offer") hooks.described(signal);
+    if (description.type === "answer") this.#releaseLocalCandidates();
     await this.#flushCandidates();
     if (description.type === "offer") {
       const answer = await pc.createAnswer(this.#options.answerOptions);
@@ -266,6 +279,12 @@ export class Negotiation {
       this.#offerWanted = false;
       await this.#makeOffer();
     }
+  }
+
+  #releaseLocalCandidates(): void {
+    const held = this.#heldLocal ?? [];
+    this.#heldLocal = undefined;
+    for (const candidate of held) this.#hooks.signal(candidateSignal(candidate));
   }
 
   async #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {

@@ -5,7 +5,7 @@ import { firstValueFrom } from "rxjs";
 import { PeerError, linkPeers, type Peer, type PeerErrorCode } from "../../src/index.js";
 import { MAX_TRANSCEIVERS } from "../../src/negotiation.js";
 import { parseSignal } from "../../src/signal-format.js";
-import { connected, gathered, makePeer } from "../support/peers.js";
+import { answererHolding, connected, makePeer } from "../support/peers.js";
 import { runtimeHasMedia } from "#test-runtime";
 
 async function errorFor(peer: Peer, input: unknown): Promise<PeerError> {
@@ -99,10 +99,9 @@ describe("bad signals", () => {
   });
 
   it("accepts every candidate this runtime gathers (mDNS names, IPv6, TCP, extension attributes)", async () => {
-    const a = makePeer({ initiator: true });
-    await gathered(a);
+    const { b } = await answererHolding();
     const candidates: string[] = [];
-    a.signal$.subscribe((signal) => signal.type === "candidate" && candidates.push(signal.data.candidate ?? "")).unsubscribe();
+    b.signal$.subscribe((signal) => signal.type === "candidate" && candidates.push(signal.data.candidate ?? "")).unsubscribe();
     expect(candidates.length).to.be.greaterThan(0);
     for (const candidate of candidates) {
       const parsed = parseSignal({ type: "candidate", data: { candidate, sdpMid: "0" } });

@@ -1,8 +1,8 @@
 // The EventEmitter facade, checked against the Observables it is derived from.
 import { expect } from "chai";
 import { firstValueFrom, take, toArray } from "rxjs";
-import { linkPeers, type SignalData } from "../../src/index.js";
-import { connected, connectedPair, gathered, makePeer } from "../support/peers.js";
+import type { SignalData } from "../../src/index.js";
+import { answererHolding, connected, connectedPair, makePeer } from "../support/peers.js";
 
 describe("EventEmitter facade", () => {
   it("runs @rtco/peer-style code unchanged: signal, connect, data, close", async () => {
@@ -98,21 +98,19 @@ describe("EventEmitter facade", () => {
   });
 
   it("hands held signals to listeners: a once listener takes one, the next listener the rest", async () => {
-    const a = makePeer({ initiator: true });
-    const b = makePeer();
-    // Offer and candidates are all made, and held, before any listener is attached.
-    await gathered(a);
-    const first = await new Promise<SignalData>((resolve) => a.once("signal", resolve));
+    // The answer and candidates are all made, and held, before any listener is attached.
+    const { a, b } = await answererHolding();
+    const first = await new Promise<SignalData>((resolve) => b.once("signal", resolve));
     expect(first.type).to.equal("sdp");
-    expect(a.listenerCount("signal")).to.equal(0);
+    expect(b.listenerCount("signal")).to.equal(0);
     const rest: SignalData[] = [];
-    a.on("signal", (signal) => rest.push(signal));
+    b.on("signal", (signal) => rest.push(signal));
     expect(rest.length, "held candidates handed to the next listener").to.be.greaterThan(0);
     expect(rest.every((signal) => signal.type === "candidate")).to.equal(true);
-    a.off("signal");
-    await b.signal(first);
-    for (const signal of rest) await b.signal(signal);
-    linkPeers(a, b);
+    b.off("signal");
+    await a.signal(first);
+    for (const signal of rest) await a.signal(signal);
+    b.on("signal", (signal) => void a.signal(signal));
     await Promise.all([connected(a), connected(b)]);
   });
 

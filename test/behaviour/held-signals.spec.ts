@@ -3,8 +3,8 @@
 // rest held for the next one, so none is lost.
 import { expect } from "chai";
 import { firstValueFrom } from "rxjs";
-import { linkPeers, type Peer, type SignalData } from "../../src/index.js";
-import { connected, gathered, makePeer } from "../support/peers.js";
+import type { Peer, SignalData } from "../../src/index.js";
+import { answererHolding, connected } from "../support/peers.js";
 
 /** Takes what `peer` holds right now: held signals arrive during subscribe(). */
 function takeHeld(peer: Peer): SignalData[] {
@@ -14,26 +14,23 @@ function takeHeld(peer: Peer): SignalData[] {
 }
 
 describe("held signals", () => {
-  it("firstValueFrom(signal$) takes only the offer: a later subscriber gets the held candidates and the pair connects", async () => {
-    const a = makePeer({ initiator: true });
-    const b = makePeer();
-    await gathered(a);
-    const offer = await firstValueFrom(a.signal$);
-    expect(offer.type).to.equal("sdp");
-    const candidates = takeHeld(a);
+  it("firstValueFrom(signal$) takes only the answer: a later subscriber gets the held candidates and the pair connects", async () => {
+    const { a, b } = await answererHolding();
+    const answer = await firstValueFrom(b.signal$);
+    expect(answer.type === "sdp" && answer.data.type).to.equal("answer");
+    const candidates = takeHeld(b);
     expect(candidates.length, "candidates still held after firstValueFrom").to.be.greaterThan(0);
     expect(candidates.every((signal) => signal.type === "candidate")).to.equal(true);
-    await b.signal(offer);
-    for (const candidate of candidates) await b.signal(candidate);
-    linkPeers(a, b);
+    await a.signal(answer);
+    for (const candidate of candidates) await a.signal(candidate);
+    b.signal$.subscribe((signal) => void a.signal(signal));
     await Promise.all([connected(a), connected(b)]);
   });
 
   it("holds again what is made after the last subscriber left, and hands each signal out once", async () => {
-    const a = makePeer({ initiator: true });
-    await gathered(a);
-    const all = takeHeld(a);
+    const { b } = await answererHolding();
+    const all = takeHeld(b);
     expect(all.length).to.be.greaterThan(1);
-    expect(takeHeld(a), "nothing held twice").to.deep.equal([]);
+    expect(takeHeld(b), "nothing held twice").to.deep.equal([]);
   });
 });

@@ -110,6 +110,30 @@ describe("node-datachannel beside @roamhq/wrtc", () => {
     expect(first.type === "sdp" && first.data.type).toBe("offer");
   });
 
+  it("a node-datachannel initiator holds its candidates back until the answer is applied, so no remote reaches it before then", async () => {
+    // libdatachannel answers ICE checks before it has the answer, and checks the remote's DTLS
+    // certificate against an answer it may not have stored yet if the pair is already up when
+    // the answer goes in: "certificate verify failed" (docs/runtimes.md has the figures).
+    const a = peer(ndc, true);
+    const b = peer(wrtc, false);
+    const sent: SignalData[] = [];
+    a.signal$.subscribe((signal) => sent.push(signal));
+    // Listening from the start: the peer's own handler, set first, runs first for each event.
+    const firstCandidate = new Promise((resolve) => a.connection.addEventListener("icecandidate", resolve, { once: true }));
+    const offer = await firstValueFrom(a.signal$.pipe(filter((signal) => signal.type === "sdp")));
+    expect(offer.type === "sdp" && offer.data.sdp).not.toMatch(/^a=(candidate|end-of-candidates)/m);
+    // Its first candidate has reached the peer, and nothing went out but the offer.
+    await firstCandidate;
+    expect(sent.map((signal) => signal.type)).toEqual(["sdp"]);
+    // The answerer's signals go to it, its own to the answerer: the candidates follow the answer.
+    b.signal$.subscribe((signal) => void a.signal(signal));
+    a.signal$.subscribe((signal) => void b.signal(signal));
+    await b.signal(offer);
+    await Promise.all([connected(a), connected(b)]);
+    expect(sent.filter((signal) => signal.type === "candidate").length).toBeGreaterThan(0);
+    await talks(a, b);
+  });
+
   it("an rxpeer on @roamhq/wrtc takes node-datachannel's own candidates as it writes them (a= line, sdpMLineIndex null)", async () => {
     const rx = peer(wrtc, true);
     const errors = errorsOf(rx);

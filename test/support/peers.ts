@@ -53,3 +53,18 @@ export async function gathered(peer: Peer): Promise<void> {
   if ((delivered.get(pc) ?? 0) >= expected) return;
   await firstValueFrom(fromEvent(pc, "icecandidate").pipe(filter(() => (delivered.get(pc) ?? 0) >= expected)));
 }
+
+/**
+ * An initiator `a` whose signals go to the answerer `b` as they come, and `b` once it has
+ * answered and gathered with nobody listening to its signal$: `b` holds its answer and every
+ * candidate. (An answerer, because an initiator on node-datachannel holds its candidates
+ * back until the answer is in: see docs/runtimes.md.)
+ */
+export async function answererHolding(): Promise<{ a: Peer; b: Peer }> {
+  const a = makePeer({ initiator: true });
+  const b = makePeer();
+  a.signal$.subscribe((signal) => void b.signal(signal));
+  await firstValueFrom(fromEvent(b.connection, "signalingstatechange").pipe(filter(() => b.connection.signalingState === "stable")));
+  await gathered(b);
+  return { a, b };
+}
