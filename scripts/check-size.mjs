@@ -22,9 +22,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // descriptions (src/sdp-marker.ts) and opening a pre-negotiated channel: one round trip off
 // every rxpeer-to-rxpeer connect, and no wait facing a simple-peer answerer. Lowered to 8.5 KiB
 // (8.45 KiB then) once rxjs came in through one module (src/rxjs-imports.ts) and a few second
-// bindings and second code paths went; docs/benchmarks.md lists each module's share. Lower it
-// as the core shrinks, never raise it without saying which feature paid for the bytes.
-const BUDGET = 8.5 * 1024;
+// bindings and second code paths went; docs/benchmarks.md lists each module's share. Raised to
+// 8.55 KiB (8.52 KiB then) for a node-datachannel initiator holding its candidates until the
+// answer is in (without it, 3 of 85 connects through a signaling server on a loaded machine
+// failed their DTLS handshake: docs/runtimes.md), 60 B. Lower it as the core shrinks, never
+// raise it without saying which feature paid for the bytes.
+const BUDGET = 8.55 * 1024;
 let failed = false;
 const fail = (message) => {
   failed = true;

@@ -65,7 +65,7 @@ export class Negotiation {
   readonly #requested = new WeakSet<RTCRtpTransceiver>();
   #closed = false;
   // Local candidates held back until the answer is applied (see #makeOffer); undefined: none held.
-  #heldLocal: RTCIceCandidateInit[] | undefined;
+  #heldLocal: SignalData[] | undefined;
   // Ends a wait for ICE gathering (trickle off).
   #stopWaiting: (() => void) | undefined;
 
@@ -88,9 +88,9 @@ export class Negotiation {
       if (this.#closed || !options.trickle || !candidate?.candidate) return;
       hooks.log.debug("local candidate", candidate.candidate);
       // The lazy read of localDescription happens only for an index-less candidate (node-datachannel's).
-      const init = normaliseCandidate(candidate, () => pc.localDescription?.sdp);
-      if (this.#heldLocal) this.#heldLocal.push(init);
-      else hooks.signal(candidateSignal(init));
+      const signal = candidateSignal(normaliseCandidate(candidate, () => pc.localDescription?.sdp));
+      if (this.#heldLocal) this.#heldLocal.push(signal);
+      else hooks.signal(signal);
     };
   }
 
@@ -196,16 +196,14 @@ export class Negotiation {
   async #makeOffer(from: RTCSignalingState = "stable"): Promise<void> {
     // Not stable: an exchange is under way; negotiationneeded fires again once it settles.
     if (this.#pc.signalingState !== from) return;
-    const created = await this.#pc.createOffer(this.#options.offerOptions);
+    const offer = await this.#pc.createOffer(this.#options.offerOptions);
     if (this.#closed || this.#pc.signalingState !== from) return;
     // An implementation that sets its own offer (libdatachannel) answers a remote's ICE checks
     // before it has the answer, so the pair may be up the moment the answer goes in, and its
     // DTLS handshake then checks the remote's certificate before the answer's fingerprint is
     // stored: "certificate verify failed", and the connection closes (docs/runtimes.md).
     // Holding our candidates until the answer is applied keeps the remote from reaching us first.
-    const holdCandidates = from === "have-local-offer" && this.#options.trickle;
-    if (holdCandidates) this.#heldLocal ??= [];
-    const offer = holdCandidates ? { type: created.type, sdp: created.sdp?.replace(/^a=(candidate:.*|end-of-candidates)\r?\n/gm, "") } : created;
+    if (from === "have-local-offer") this.#heldLocal ??= [];
     const applied = await this.#setLocal(offer);
     if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
     this.#hooks.log.debug("local offer");
@@ -260,7 +258,10 @@ export class Negotiation {
     hooks.log.debug("remote", description.type, "applied");
     // Before the held candidates go in: nothing can connect yet.
     if (description.type !== "offer") hooks.described(signal);
-    if (description.type === "answer") this.#releaseLocalCandidates();
+    if (description.type === "answer") {
+      for (const held of this.#heldLocal?.splice(0) ?? []) hooks.signal(held);
+      this.#heldLocal = undefined;
+    }
     await this.#flushCandidates();
     if (description.type === "offer") {
       const answer = await pc.createAnswer(this.#options.answerOptions);
@@ -279,12 +280,6 @@ export class Negotiation {
       this.#offerWanted = false;
       await this.#makeOffer();
     }
-  }
-
-  #releaseLocalCandidates(): void {
-    const held = this.#heldLocal ?? [];
-    this.#heldLocal = undefined;
-    for (const candidate of held) this.#hooks.signal(candidateSignal(candidate));
   }
 
   async #onRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
