@@ -11,12 +11,25 @@ const POLL_MS = 1;
 const FALLBACK_POLL_MS = 20;
 
 /**
+ * Whether `channel` reports draining with `bufferedamountlow` (browsers, node-datachannel);
+ * where it does not (@roamhq/wrtc), `bufferedAmount` must be polled.
+ *
+ * @example
+ * ```ts
+ * const highWaterMark = firesDrainEvent(peer.channel) ? 64 * 1024 : 1024 * 1024;
+ * ```
+ */
+export function firesDrainEvent(channel: SendChannel): boolean {
+  return "bufferedAmountLowThreshold" in channel;
+}
+
+/**
  * Completes once the channel's queue is down to `low`: on `bufferedamountlow` where the
  * runtime fires it, and always by polling, since @roamhq/wrtc never fires it.
  */
 export function drained(channel: SendChannel, low: number): Observable<never> {
   return new Observable<never>((subscriber) => {
-    const hasEvent = "bufferedAmountLowThreshold" in channel;
+    const hasEvent = firesDrainEvent(channel);
     const done = (): void => subscriber.complete();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = (): void => {

@@ -7,6 +7,7 @@
 import { Observable, Subject } from "rxjs";
 import { PeerError } from "../src/errors.js";
 import { isBlob } from "../src/read-blobs.js";
+import { firesDrainEvent } from "./drained.js";
 import { DEFAULT_POLLED_HIGH_WATER_MARK, sendTo, type SendTarget, type SendToOptions } from "./sendTo.js";
 import { DATA_HEADER_SIZE, RECEIVER_TYPES, encodeCount, encodeData, encodeOffer, encodeReason, type TransferFrame, type TransferOffer } from "./transfer-frame.js";
 import { sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
@@ -268,7 +269,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
  */
 function pieceWatermarks(peer: SendTarget): SendToOptions {
   const { channel } = peer;
-  if (channel === undefined || "bufferedAmountLowThreshold" in channel) return {};
+  if (channel === undefined || firesDrainEvent(channel)) return {};
   return { highWaterMark: DEFAULT_POLLED_HIGH_WATER_MARK, lowWaterMark: DEFAULT_POLLED_HIGH_WATER_MARK / 2 };
 }
 

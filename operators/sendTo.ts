@@ -9,7 +9,7 @@ import { PeerError, describe } from "../src/errors.js";
 import { isBlob, readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
 import { byteSize } from "./byte-size.js";
-import { drained } from "./drained.js";
+import { drained, firesDrainEvent } from "./drained.js";
 import { isBinary } from "./frame.js";
 import { subscribeChained } from "./subscribe-chained.js";
 
@@ -142,7 +142,7 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
   }
   /** The watermarks for a channel: what was given, else the measured default for how it reports draining. */
   const watermarks = (channel: SendChannel): { high: number; low: number } => {
-    const fallback = "bufferedAmountLowThreshold" in channel ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
+    const fallback = firesDrainEvent(channel) ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
     const high = highWaterMark ?? Math.max(fallback, lowWaterMark ?? 0);
     return { high, low: lowWaterMark ?? Math.floor(high / 4) };
   };
