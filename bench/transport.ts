@@ -97,3 +97,32 @@ export async function greet(start: number, initiator: Greeter, answerer: Greeter
   const [a, b, toA, toB] = await Promise.all([aConnected, bConnected, toInitiator, toAnswerer]);
   return { connectMs: Math.max(toA, toB), connectDetail: { connected: Math.max(a, b), toAnswerer: toB, toInitiator: toA } };
 }
+
+/** How an emitter-style contender (simple-peer, @rtco/peer) is greeted, driven and wired. */
+export interface EmitterSides<P> {
+  greeter(peer: P): Greeter;
+  endpoint(peer: P): Endpoint;
+  /** Hands each signal `from` emits to `to`, the way the library's users write it. */
+  wire(from: P, to: P): void;
+}
+
+/**
+ * A pair of emitter-style peers made at `start`: signals wired both ways, greeted as
+ * {@link greet} does every contender, closed by destroying both.
+ */
+export async function emitterPair<P extends { destroy(): void }>(start: number, a: P, b: P, sides: EmitterSides<P>): Promise<Pair> {
+  const greeting = greet(start, sides.greeter(a), sides.greeter(b));
+  sides.wire(a, b);
+  sides.wire(b, a);
+  const { connectMs, connectDetail } = await greeting;
+  return {
+    a: sides.endpoint(a),
+    b: sides.endpoint(b),
+    connectMs,
+    connectDetail,
+    close: () => {
+      a.destroy();
+      b.destroy();
+    },
+  };
+}

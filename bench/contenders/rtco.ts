@@ -5,7 +5,7 @@
  * so the workloads report what arrives. It finds RTCPeerConnection as a global.
  */
 import type RtcoPeer from "@rtco/peer";
-import { greet, type Contender, type Endpoint, type Greeter, type Pair, type Received } from "../transport.js";
+import { emitterPair, type Contender, type Endpoint, type Greeter, type Pair, type Received } from "../transport.js";
 
 export type RtcoPeerConstructor = typeof RtcoPeer;
 
@@ -55,20 +55,7 @@ export function rtcoContender(Constructor: RtcoPeerConstructor): Contender {
       const a = new Constructor({ debug: ERRORS_ONLY, initiator: true, config: { iceServers: [] } });
       const b = new Constructor({ debug: ERRORS_ONLY, config: { iceServers: [] } });
       for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`@rtco/peer: ${err.message}`));
-      const greeting = greet(start, greeter(a), greeter(b));
-      a.on("signal", (signal) => void b.signal(signal));
-      b.on("signal", (signal) => void a.signal(signal));
-      const { connectMs, connectDetail } = await greeting;
-      return {
-        a: endpoint(a),
-        b: endpoint(b),
-        connectMs,
-        connectDetail,
-        close: () => {
-          a.destroy();
-          b.destroy();
-        },
-      };
+      return emitterPair(start, a, b, { greeter, endpoint, wire: (from, to) => from.on("signal", (signal) => void to.signal(signal)) });
     },
   };
 }

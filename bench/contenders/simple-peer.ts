@@ -5,7 +5,7 @@
  * package with `wrtc`, in Chromium the package's own browser build (simplepeer.min.js).
  */
 import type SimplePeer from "simple-peer";
-import { greet, type Contender, type Endpoint, type Greeter, type Pair, type Received, type WebRTC } from "../transport.js";
+import { emitterPair, type Contender, type Endpoint, type Greeter, type Pair, type Received, type WebRTC } from "../transport.js";
 
 export type SimplePeerConstructor = typeof SimplePeer;
 
@@ -47,20 +47,7 @@ export function simplePeerContender(Constructor: SimplePeerConstructor, webrtc: 
       const a = new Constructor({ ...common, initiator: true });
       const b = new Constructor(common);
       for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`simple-peer: ${err.message}`));
-      const greeting = greet(start, greeter(a), greeter(b));
-      a.on("signal", (signal) => b.signal(signal));
-      b.on("signal", (signal) => a.signal(signal));
-      const { connectMs, connectDetail } = await greeting;
-      return {
-        a: endpoint(a),
-        b: endpoint(b),
-        connectMs,
-        connectDetail,
-        close: () => {
-          a.destroy();
-          b.destroy();
-        },
-      };
+      return emitterPair(start, a, b, { greeter, endpoint, wire: (from, to) => from.on("signal", (signal) => to.signal(signal)) });
     },
   };
 }
