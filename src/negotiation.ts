@@ -122,6 +122,7 @@ export class Negotiation {
     return this.#enqueue(`remote ${signal.kind}`, async () => {
       if (signal.kind === "description") await this.#onRemoteDescription(signal);
       else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
+      else if (signal.kind === "end-of-candidates" && this.#hasRemoteDescription) this.#releaseLocal();
       else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
       // An answerer that does not offer ignores a request to, as simple-peer's does.
       else if (signal.kind === "renegotiate" && this.#mayOffer) {
@@ -151,6 +152,16 @@ export class Negotiation {
   }
 
   // Each request adds a transceiver for good: a remote peer may not grow the connection without bound.
+  // The held candidates go out once the answer is applied and the remote's first candidate is
+  // in (see #makeOffer), so our connectivity checks leave before the remote's: libjuice answers
+  // a check that comes first with one of its own 50 ms later, and libdatachannel drops the
+  // remote's first DTLS flight that arrives before its ICE is up (the remote, as answerer, is
+  // the DTLS client), which costs the 1 s DTLS retransmission (docs/runtimes.md).
+  #releaseLocal(): void {
+    for (const held of this.#heldLocal?.splice(0) ?? []) this.#hooks.signal(held);
+    this.#heldLocal = undefined;
+  }
+
   #addRequestedTransceiver(kind: "audio" | "video", init: RTCRtpTransceiverInit): void {
     if (this.#pc.getTransceivers().length >= MAX_TRANSCEIVERS) {
       throw new PeerError("ERR_SIGNAL_INVALID", `too many transceivers requested (limit ${MAX_TRANSCEIVERS})`);
@@ -258,10 +269,8 @@ export class Negotiation {
     hooks.log.debug("remote", description.type, "applied");
     // Before the held candidates go in: nothing can connect yet.
     if (description.type !== "offer") hooks.described(signal);
-    if (description.type === "answer") {
-      for (const held of this.#heldLocal?.splice(0) ?? []) hooks.signal(held);
-      this.#heldLocal = undefined;
-    }
+    // An answer that carries its candidates (no trickle) lets our checks start now.
+    if (/^a=candidate/m.test(description.sdp ?? "")) this.#releaseLocal();
     await this.#flushCandidates();
     if (description.type === "offer") {
       const answer = await pc.createAnswer(this.#options.answerOptions);
@@ -302,7 +311,10 @@ export class Negotiation {
 
   async #addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     try {
-      await this.#pc.addIceCandidate(candidate);
+      const added = this.#pc.addIceCandidate(candidate);
+      // Our checks to the remote are on their way (the call hands the candidate over as it returns).
+      this.#releaseLocal();
+      await added;
     } catch (cause) {
       // Candidates of an offer we chose to ignore are expected to fail.
       if (this.#ignoringOffer) return;

@@ -134,6 +134,54 @@ describe("node-datachannel beside @roamhq/wrtc", () => {
     await talks(a, b);
   });
 
+  // libjuice answers a check that comes before its own with a check 50 ms later, and
+  // libdatachannel drops the answerer's first DTLS flight if it comes before the initiator's
+  // ICE is up (a 1 s retransmission): the initiator's checks must leave first.
+  it("a node-datachannel initiator's held candidates go out only once the answer is applied and the answerer's first candidate is handed to its connection", async () => {
+    const a = peer(ndc, true);
+    const b = peer(ndc, false);
+    const steps: string[] = [];
+    const pc = a.connection;
+    const addIceCandidate = pc.addIceCandidate.bind(pc);
+    pc.addIceCandidate = (candidate?: RTCIceCandidateInit | null) => (steps.push("remote candidate added"), addIceCandidate(candidate ?? undefined));
+    const setRemoteDescription = pc.setRemoteDescription.bind(pc);
+    pc.setRemoteDescription = (description: RTCSessionDescriptionInit) => setRemoteDescription(description).then(() => void steps.push(`${description.type} applied`));
+    a.signal$.subscribe((signal) => signal.type === "candidate" && steps.push("local candidate sent"));
+    linkPeers(a, b);
+    await Promise.all([connected(a), connected(b)]);
+    await talks(a, b);
+    const firstSent = steps.indexOf("local candidate sent");
+    expect(firstSent).toBeGreaterThan(steps.indexOf("answer applied"));
+    expect(steps.indexOf("answer applied")).toBeGreaterThanOrEqual(0);
+    expect(firstSent).toBeGreaterThan(steps.indexOf("remote candidate added"));
+    expect(steps.indexOf("remote candidate added")).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a node-datachannel initiator sends its held candidates at an answer that carries its own (the answerer without trickle), or at an end of candidates", async () => {
+    // Through an answer with its candidates inside: no candidate signal follows it.
+    const a = peer(ndc, true);
+    const b = new Peer({ wrtc, trickle: false, debug: 0 });
+    live.push(b);
+    const sent: SignalData[] = [];
+    a.signal$.subscribe((signal) => sent.push(signal));
+    linkPeers(a, b);
+    await Promise.all([connected(a), connected(b)]);
+    expect(sent.filter((signal) => signal.type === "candidate").length).toBeGreaterThan(0);
+
+    // Through an end of candidates: the answer alone (none in it), then the end.
+    const c = peer(ndc, true);
+    const d = peer(ndc, false);
+    const fromC: SignalData[] = [];
+    c.signal$.subscribe((signal) => fromC.push(signal));
+    const answer = firstValueFrom(d.signal$.pipe(filter((signal) => signal.type === "sdp")));
+    const offer = await firstValueFrom(c.signal$.pipe(filter((signal) => signal.type === "sdp")));
+    await d.signal(offer);
+    await c.signal(await answer);
+    expect(fromC.filter((signal) => signal.type === "candidate")).toEqual([]);
+    await c.signal({ type: "candidate", data: { candidate: "" } });
+    expect(fromC.filter((signal) => signal.type === "candidate").length).toBeGreaterThan(0);
+  });
+
   it("an rxpeer on @roamhq/wrtc takes node-datachannel's own candidates as it writes them (a= line, sdpMLineIndex null)", async () => {
     const rx = peer(wrtc, true);
     const errors = errorsOf(rx);
