@@ -122,11 +122,11 @@ function parseUnchecked(input: unknown): ParsedSignal {
   if (SDP_TYPES.includes(type)) return parseDescription(signal, "signal");
   if (type === "renegotiate") return { kind: "renegotiate" };
   if (type === "transceiverRequest") return parseTransceiverRequest(expectField(signal, "signal", "transceiverRequest", isObject, "an object"));
-  return refuse(`signal.type "${preview(type)}" is not one of sdp, candidate, offer, answer, pranswer, rollback, renegotiate, transceiverRequest`);
+  return refuse(`signal.type "${preview(type)}" is not one of ${["sdp", ...SDP_TYPES, ...IMPLIED_TYPES].join(", ")}`);
 }
 
 function parseDescription(record: Fields, where: string): ParsedSignal {
-  const type = expectField(record, where, "type", (value) => SDP_TYPES.includes(value), "offer, answer, pranswer or rollback") as RTCSdpType;
+  const type = expectField(record, where, "type", (value) => SDP_TYPES.includes(value), SDP_TYPES.join(", ")) as RTCSdpType;
   const field = ownField(record, "sdp");
   if (type === "rollback") return { kind: "description", description: { type } };
   const sdp = expectValue(field, `${where}.sdp`, isString, "a string");
@@ -157,7 +157,7 @@ function parseTransceiverRequest(record: Fields): ParsedSignal {
   const where = "signal.transceiverRequest";
   const mediaKind = expectField(record, where, "kind", (value) => value === "audio" || value === "video", '"audio" or "video"') as "audio" | "video";
   const init = expectField(record, where, "init", (value) => value == null || typeof value === "object", "an object") as Fields | null | undefined;
-  const direction = init ? expectField(init, `${where}.init`, "direction", (value) => value === undefined || DIRECTIONS.includes(value), "sendrecv, sendonly, recvonly or inactive") : undefined;
+  const direction = init ? expectField(init, `${where}.init`, "direction", (value) => value === undefined || DIRECTIONS.includes(value), DIRECTIONS.join(", ")) : undefined;
   return { kind: "transceiver", mediaKind, init: direction === undefined ? {} : { direction: direction as RTCRtpTransceiverDirection } };
 }
 
