@@ -59,6 +59,23 @@ export function toPeerError(code: PeerErrorCode, context: string, cause: unknown
 }
 
 /**
+ * Runs a WebRTC call, turning anything it throws into a {@link PeerError} as
+ * {@link toPeerError} does.
+ *
+ * @example
+ * ```ts
+ * const sender = attempt("ERR_MEDIA", "addTrack failed", () => pc.addTrack(track, stream));
+ * ```
+ */
+export function attempt<T>(code: PeerErrorCode, context: string, call: () => T): T {
+  try {
+    return call();
+  } catch (cause) {
+    throw toPeerError(code, context, cause);
+  }
+}
+
+/**
  * What a wrong value was, for a message's "got ...": its type, or a preview of a string.
  *
  * @example

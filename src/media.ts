@@ -6,7 +6,7 @@
  * Nothing here signals or negotiates: negotiation.ts does, and calls
  * {@link RemoteMedia.detectRemovals} after each completed exchange.
  */
-import { PeerError, describe, toPeerError } from "./errors.js";
+import { PeerError, attempt, describe, toPeerError } from "./errors.js";
 import type { PeerEventSubjects } from "./facade.js";
 import type { Logger } from "./logger.js";
 import { supported } from "./runtime-quirks.js";
@@ -39,7 +39,7 @@ export class LocalMedia {
     expectMedia("addTrack", "MediaStreamTrack", track);
     expectMedia("addTrack", "MediaStream", stream);
     this.#assertNotSent(track);
-    this.#sent.set(track, { sender: this.#callPc("addTrack", () => supported("sending media", () => this.pc.addTrack(track, stream))), stream });
+    this.#sent.set(track, { sender: attempt("ERR_MEDIA", "addTrack failed", () => supported("sending media", () => this.pc.addTrack(track, stream))), stream });
   }
 
   /** Stops sending `track`. Throws `ERR_MEDIA` if it was never added; after close there is nothing to stop. */
@@ -48,7 +48,7 @@ export class LocalMedia {
     expectMedia("removeTrack", "MediaStreamTrack", track);
     const entry = this.#sent.get(track);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added, or already removed`);
-    this.#callPc("removeTrack", () => {
+    attempt("ERR_MEDIA", "removeTrack failed", () => {
       this.pc.removeTrack(entry.sender);
       // removeTrack skips a sender whose track was replaced by null (as the spec says): stop its sending here.
       const transceiver = this.pc.getTransceivers().find((candidate) => candidate.sender === entry.sender);
@@ -127,13 +127,6 @@ export class LocalMedia {
     return this.pc.signalingState === "closed";
   }
 
-  #callPc<T>(what: string, call: () => T): T {
-    try {
-      return call();
-    } catch (cause) {
-      throw toPeerError("ERR_MEDIA", `${what} failed`, cause);
-    }
-  }
 }
 
 /** Where remote media events go: the Peer's Subjects of these four events. */

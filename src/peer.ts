@@ -5,7 +5,7 @@
  */
 import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "./rxjs-imports.js";
 import { DataChannelLink, HANDSHAKE_PROTOCOL, PRE_NEGOTIATED_ID, type ChannelState, type OpenHandshake } from "./data-channel.js";
-import { PeerError, toPeerError } from "./errors.js";
+import { PeerError, attempt } from "./errors.js";
 import { PeerEventEmitter, peerEvents, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -81,11 +81,7 @@ export class Peer extends PeerEventEmitter {
     this.#options = resolveOptions(options);
     this.initiator = this.#options.initiator;
     this.#log = createLogger(this.#options.debug);
-    try {
-      this.#pc = new this.#options.wrtc.RTCPeerConnection(this.#options.config);
-    } catch (cause) {
-      throw toPeerError("ERR_WEBRTC_SUPPORT", "RTCPeerConnection could not be created", cause);
-    }
+    this.#pc = attempt("ERR_WEBRTC_SUPPORT", "RTCPeerConnection could not be created", () => new this.#options.wrtc.RTCPeerConnection(this.#options.config));
 
     this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, emit, this.#log);
     this.#localMedia = new LocalMedia(this.#pc);
