@@ -132,7 +132,8 @@ export class DataChannelLink {
         try {
           if (this.isOpen) this.#sendNow(data);
         } catch (error) {
-          handlers.error(toPeerError("ERR_DATA_CHANNEL", "send failed", error));
+          // #sendNow throws nothing but PeerErrors.
+          handlers.error(error as PeerError);
         }
       });
     if (channel.readyState === "open") queueMicrotask(() => this.#onChannelOpen());
@@ -233,17 +234,13 @@ export class DataChannelLink {
     let sentBefore = this.#sent;
     this.#liveness = livenessClock(() => this.#received, this.#livenessTimeout).subscribe((tick) => {
       if (tick === "dead") return this.#handlers.dead();
-      if (this.#sent === sentBefore && this.isOpen) this.#trySend(HEARTBEAT);
+      try {
+        if (this.#sent === sentBefore && this.isOpen) this.#sendNow(HEARTBEAT);
+      } catch {
+        // A channel that cannot take a heartbeat is closing: its close event follows.
+      }
       sentBefore = this.#sent;
     });
-  }
-
-  #trySend(data: string): void {
-    try {
-      this.#sendNow(data);
-    } catch {
-      // A channel that cannot take a heartbeat is closing: its close event follows.
-    }
   }
 
   #onChannelMessage(data: unknown): void {
