@@ -188,7 +188,7 @@ export class RemoteMedia {
   // listeners can always attach `stream` to a media element.
   #streamOfItsOwn(track: MediaStreamTrack): MediaStream | undefined {
     if (!this.#MediaStreamCtor) {
-      this.#log.warn("remote track without a stream and no MediaStream implementation: ignored");
+      this.#log.warn("remote track without a stream ignored: no MediaStream");
       return undefined;
     }
     return new this.#MediaStreamCtor([track]);

@@ -296,7 +296,7 @@ export class Negotiation {
       if (this.#pendingCandidates.length >= MAX_PENDING_CANDIDATES) {
         throw new PeerError("ERR_SIGNAL_INVALID", `more than ${MAX_PENDING_CANDIDATES} candidates arrived before any description; dropped`);
       }
-      this.#hooks.log.debug("remote candidate held until a remote description");
+      this.#hooks.log.debug("remote candidate held");
       this.#pendingCandidates.push(candidate);
       return;
     }

@@ -103,7 +103,7 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
   if (typeof wrtc?.RTCPeerConnection !== "function") {
     throw new PeerError(
       "ERR_WEBRTC_SUPPORT",
-      "no WebRTC implementation (no RTCPeerConnection): pass one as the wrtc option, e.g. @roamhq/wrtc on Node",
+      "no WebRTC implementation (no RTCPeerConnection): pass one as the wrtc option (@roamhq/wrtc on Node)",
     );
   }
   return {
