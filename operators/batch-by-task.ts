@@ -1,71 +1,89 @@
 /**
- * How `chunk({ batch: true })` groups messages: the small ones that arrive in one
- * synchronous task go into shared batch frames, cut when a frame is full and flushed at
- * the end of the task (a microtask), so a lone message waits for nothing but the code
- * that sent it. Internal to chunk(); the byte format is in batch-frame.ts.
+ * How `chunk({ batch: true })` frames messages: the small ones that arrive in one
+ * synchronous task are written straight into a shared batch frame, cut when the frame is
+ * full and flushed at the end of the task (a microtask), so a lone message waits for nothing
+ * but the code that sent it. A message too big for an empty batch frame is framed on its
+ * own, after the batch before it. Internal to chunk(); the byte format is in batch-frame.ts.
  */
 import { Observable, type OperatorFunction } from "rxjs";
-import { ENTRY_HEADER_SIZE, entrySize } from "./batch-frame.js";
-import type { Framable } from "./frame.js";
+import { BatchWriter } from "./batch-frame.js";
+import { framable, messagePayload, writeFrames } from "./frame.js";
 import { subscribeChained } from "./subscribe-chained.js";
 
-/** What to frame next, in order: a batch (an array) is one batch frame, a lone message is framed on its own. */
-export type Packet = Framable[] | Framable;
+/** What the queued microtask hands to the same path as a value: time to send the batch. */
+const END_OF_TASK: unique symbol = Symbol("end of task");
 
 /**
- * Groups messages (made framable by `framable`, which may throw to refuse a value) into
- * batches of at most `capacity` entry bytes; a message too big for
- * an empty batch goes alone, after the batch before it. Emits at most one list of packets
- * per input (and per end of task), after updating its state, so a consumer that feeds the
- * source from inside the output gets its values after the ones already taken.
+ * Frames of the stream `stream`, each message numbered by `nextSeq` (a batch takes one
+ * number per message). Nothing is made per message on the common path (no inner
+ * subscription, no object): a message is checked, copied into the batch, and a microtask is
+ * queued once per task. As with `concatMap`, a value that arrives while frames are being
+ * emitted (a consumer feeding the source from inside the output) waits for them, and the
+ * output completes, after sending the batch being filled, once the source has.
+ * A value that cannot be framed errors the output (`ERR_FRAME_INVALID`) and stops the source.
  */
-export function batchByTask<T>(capacity: number, framable: (value: T) => Framable): OperatorFunction<T, Packet[]> {
+export function batchFrames(chunkSize: number, stream: number, nextSeq: (span: number) => number): OperatorFunction<unknown, ArrayBuffer> {
   return (source) =>
-    new Observable<Packet[]>((subscriber) => {
-      let batch: Framable[] = [];
-      let bytes = 0;
+    new Observable<ArrayBuffer>((subscriber) => {
+      const writer = new BatchWriter(chunkSize);
+      const waiting: unknown[] = [];
+      let busy = false;
+      let sourceDone = false;
       let flushQueued = false;
 
-      /** Takes the batch being filled, leaving an empty one. */
-      const take = (): Framable[] => {
-        const full = batch;
-        batch = [];
-        bytes = 0;
-        return full;
+      const flush = (): void => {
+        if (writer.count > 0) subscriber.next(writer.take(stream, nextSeq(writer.count)));
       };
-      const flushAtEndOfTask = (): void => {
+      const frame = (value: unknown): void => {
+        if (value === END_OF_TASK) return flush();
+        const payload = messagePayload(value);
+        if (!writer.add(payload)) {
+          const batched = writer.count > 0;
+          flush();
+          if (subscriber.closed) return;
+          if (!batched || !writer.add(payload)) {
+            const { bytes, kind } = framable(payload);
+            return writeFrames(bytes, kind, stream, nextSeq(1), chunkSize, subscriber);
+          }
+        }
+        if (writer.full) flush();
+        else if (!flushQueued) {
+          flushQueued = true;
+          queueMicrotask(flushAtEndOfTask);
+        }
+      };
+      const take = (value: unknown): void => {
+        if (busy) {
+          waiting.push(value);
+          return;
+        }
+        busy = true;
+        try {
+          frame(value);
+          for (let head = 0; head < waiting.length && !subscriber.closed; head++) frame(waiting[head]);
+        } finally {
+          busy = false;
+          waiting.length = 0;
+        }
+        if (sourceDone) end();
+      };
+      const end = (): void => {
+        if (subscriber.closed) return;
+        flush();
+        subscriber.complete();
+      };
+      function flushAtEndOfTask(): void {
         flushQueued = false;
-        if (batch.length > 0 && !subscriber.closed) subscriber.next([take()]);
-      };
+        if (!subscriber.closed) take(END_OF_TASK);
+      }
 
       subscribeChained(subscriber, source, {
-        next: (value) => {
-          const item = framable(value);
-          const size = entrySize(item);
-          // Most messages only join the batch: the list of packets is made only when some go out.
-          let packets: Packet[] | undefined;
-          if (bytes + size > capacity && batch.length > 0) packets = [take()];
-          if (size > capacity) (packets ??= []).push(item);
-          else {
-            batch.push(item);
-            bytes += size;
-            // Full: not even an empty message fits any more.
-            if (capacity - bytes < ENTRY_HEADER_SIZE) (packets ??= []).push(take());
-          }
-          if (batch.length > 0 && !flushQueued) {
-            flushQueued = true;
-            queueMicrotask(flushAtEndOfTask);
-          }
-          if (packets !== undefined) subscriber.next(packets);
-        },
+        next: take,
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
-          if (batch.length > 0) subscriber.next([take()]);
-          subscriber.complete();
+          sourceDone = true;
+          if (!busy) end();
         },
       });
-      return () => {
-        batch = [];
-      };
     });
 }

@@ -3,13 +3,11 @@
  * Each subscription is one stream with a random id, so several pipelines can share a channel.
  */
 import { defer, type OperatorFunction } from "rxjs";
-import { PeerError, describe } from "../src/errors.js";
 import { blobsInOrder } from "./blobs-in-order.js";
 import type { PeerData } from "../src/types.js";
-import { BATCH_HEADER_SIZE, writeBatch } from "./batch-frame.js";
-import { batchByTask, type Packet } from "./batch-by-task.js";
+import { batchFrames } from "./batch-by-task.js";
 import { concatSync } from "./concat-sync.js";
-import { binaryView, DEFAULT_CHUNK_SIZE, HEADER_SIZE, KIND_BINARY, KIND_TEXT, MAX_CHUNK_SIZE, writeFrames, type Framable, type FrameSink } from "./frame.js";
+import { DEFAULT_CHUNK_SIZE, HEADER_SIZE, MAX_CHUNK_SIZE, framable, messagePayload, writeFrames, type FrameSink } from "./frame.js";
 
 export interface ChunkOptions {
   /** Largest frame in bytes, 32-byte header included. Default 16 KiB; keep it at or under the connection's `sctp.maxMessageSize`. */
@@ -21,8 +19,6 @@ export interface ChunkOptions {
    */
   batch?: boolean;
 }
-
-const encoder = new TextEncoder();
 
 /**
  * Frames each message (string or binary, any size) into binary frames of at most
@@ -54,8 +50,9 @@ const encoder = new TextEncoder();
  * With `batch: true`, the small messages that arrive in one synchronous task share batch
  * frames (one data-channel send for many messages): a frame goes out when full, and a
  * part-filled one at the end of the task (a microtask), so a lone message is not held back.
- * A message too big for an empty batch frame is framed as above, after the batch before it.
- * `dechunk()` gives every message back on its own, in order.
+ * Each message is copied (a string encoded) into the batch as it arrives, so the caller may
+ * reuse its buffer at once. A message too big for an empty batch frame is framed as above,
+ * after the batch before it. `dechunk()` gives every message back on its own, in order.
  *
  * Errors, which end the output and stop pulling the source at once:
  * - `ERR_FRAME_INVALID`: a value that is not a string, ArrayBuffer, view or Blob (the
@@ -86,7 +83,6 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
   if (!Number.isInteger(chunkSize) || chunkSize <= HEADER_SIZE || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`chunk(): chunkSize must be an integer from ${HEADER_SIZE + 1} to ${MAX_CHUNK_SIZE}, got ${chunkSize}`);
   }
-  const batchCapacity = chunkSize - BATCH_HEADER_SIZE;
 
   return (source) =>
     defer(() => {
@@ -99,31 +95,16 @@ export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, Ar
         return first;
       };
       const values$ = source.pipe(blobsInOrder());
-      // concatSync frames one message (or one list of packets) at a time: a value that arrives
-      // while frames are being emitted (even from inside this output) waits, so frames leave in order.
-      if (options.batch !== true) return values$.pipe(concatSync((value, out: FrameSink) => writePackets([bytesOf(value)], stream, nextSeq, chunkSize, out)));
+      if (options.batch === true) return values$.pipe(batchFrames(chunkSize, stream, nextSeq));
+      // concatSync frames one message at a time: a value that arrives while its frames are
+      // being emitted (even from inside this output) waits, so frames leave in order.
       return values$.pipe(
-        batchByTask(batchCapacity, bytesOf),
-        concatSync((packets: Packet[], out: FrameSink) => writePackets(packets, stream, nextSeq, chunkSize, out)),
+        concatSync((value, out: FrameSink) => {
+          const { bytes, kind } = framable(messagePayload(value));
+          writeFrames(bytes, kind, stream, nextSeq(1), chunkSize, out);
+        }),
       );
     });
-}
-
-/** Writes the frames of some packets, in order, into `sink` as they are made; stops when the sink closes. */
-function writePackets(packets: readonly Packet[], stream: number, nextSeq: (span: number) => number, chunkSize: number, sink: FrameSink): void {
-  for (const packet of packets) {
-    if (Array.isArray(packet)) sink.next(writeBatch(packet, stream, nextSeq(packet.length)));
-    else writeFrames(packet.bytes, packet.kind, stream, nextSeq(1), chunkSize, sink);
-    if (sink.closed) return;
-  }
-}
-
-/** A message's bytes, viewed, not copied (a string is encoded once); throws for what cannot be framed. */
-function bytesOf(value: unknown): Framable {
-  if (typeof value === "string") return { bytes: encoder.encode(value), kind: KIND_TEXT };
-  const bytes = binaryView(value);
-  if (bytes !== undefined) return { bytes, kind: KIND_BINARY };
-  throw new PeerError("ERR_FRAME_INVALID", `chunk() frames strings, ArrayBuffers, views and Blobs, got ${describe(value)}`);
 }
 
 function randomStreamId(): number {

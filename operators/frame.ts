@@ -3,7 +3,7 @@
  * header is written and checked. Shared by `chunk()` (writing) and the reassembly behind
  * `dechunk()` (reading). The format is specified in docs/wire-format.md; change both together.
  */
-import { PeerError } from "../src/errors.js";
+import { PeerError, describe } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
 
 /** First two bytes of every frame: "RX". */
@@ -115,6 +115,24 @@ export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView
 export function binaryView(value: unknown): Uint8Array | undefined {
   if (!isBinary(value)) return undefined;
   return ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * What chunk() frames of a value: a string as it is, binary as a view of its bytes (never
+ * copied); throws a `PeerError` (`ERR_FRAME_INVALID`, saying what it was) for anything else.
+ */
+export function messagePayload(value: unknown): string | Uint8Array {
+  if (typeof value === "string") return value;
+  const bytes = binaryView(value);
+  if (bytes !== undefined) return bytes;
+  throw new PeerError("ERR_FRAME_INVALID", `chunk() frames strings, ArrayBuffers, views and Blobs, got ${describe(value)}`);
+}
+
+/** A payload's bytes and kind: a string encoded once as UTF-8 (a lone surrogate becomes U+FFFD). */
+export function framable(payload: string | Uint8Array): Framable {
+  return typeof payload === "string" ? { bytes: encoder.encode(payload), kind: KIND_TEXT } : { bytes: payload, kind: KIND_BINARY };
 }
 
 const invalid = (message: string): PeerError => new PeerError("ERR_FRAME_INVALID", message);

@@ -4,7 +4,7 @@
 // peers (both runtimes): a burst arrives whole in fewer sends, and a lone message is not held back.
 import { expect } from "chai";
 import fc from "fast-check";
-import { Subject, firstValueFrom, from, take, toArray, type Observable } from "rxjs";
+import { Subject, firstValueFrom, from, of, take, toArray, type Observable } from "rxjs";
 import { PeerError } from "../../src/index.js";
 import type { PeerData, PeerMessage } from "../../src/types.js";
 import { chunk, dechunk, sendTo } from "../../operators/index.js";
@@ -147,6 +147,58 @@ describe("chunk({ batch: true }) / dechunk", () => {
         expectMessages(out.filter((o) => !o.left).map((o) => o.message), right);
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("puts a string in a batch exactly when its UTF-8 entry fits an empty frame, and brings it back equal (property)", async () => {
+    // Text with 1- to 4-byte characters and lone surrogates (sent as U+FFFD, 3 bytes), near a frame's edge.
+    const unit = fc.oneof(fc.constantFrom("a", "é", "€", "😀", "\ud800", "\udc00"), fc.string({ unit: "binary", minLength: 1, maxLength: 1 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(unit, { maxLength: 40 }).map((units) => units.join("")), fc.integer({ min: 33, max: 200 }), async (value, chunkSize) => {
+        const bytes = new TextEncoder().encode(value);
+        const frames = await collect(of(value).pipe(batching(chunkSize)));
+        const fits = BATCH_HEADER_SIZE + ENTRY_HEADER_SIZE + bytes.byteLength <= chunkSize;
+        expect(frames.map(isBatch), `${bytes.byteLength} bytes in frames of ${chunkSize}`).to.deep.equal(fits ? [true] : frames.map(() => false));
+        if (fits) expect((frames[0] as ArrayBuffer).byteLength).to.equal(BATCH_HEADER_SIZE + ENTRY_HEADER_SIZE + bytes.byteLength);
+        const [message] = await collect(from(frames).pipe(dechunk()));
+        expect(message === new TextDecoder().decode(bytes), "the string as the channel would send it").to.equal(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes a message's bytes when it is given: a buffer changed later in the task travels as it was", async () => {
+    const source = new Subject<PeerData>();
+    const frames: ArrayBuffer[] = [];
+    source.pipe(batching()).subscribe((frame) => frames.push(frame));
+    const buffer = new Uint8Array([1, 2, 3]);
+    source.next(buffer);
+    buffer.fill(9); // reused by the caller before the batch goes out at the end of the task
+    source.next(buffer);
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    const [first, second] = await collect(from(frames).pipe(dechunk()));
+    expect(Array.from(new Uint8Array(first as ArrayBuffer))).to.deep.equal([1, 2, 3]);
+    expect(Array.from(new Uint8Array(second as ArrayBuffer))).to.deep.equal([9, 9, 9]);
+  });
+
+  it("lets no message overtake a Blob, whatever mix of Blobs, strings and binary arrives in one task (property)", async () => {
+    const blob = fc.tuple(fc.integer({ min: 0, max: 30_000 }), fc.integer()).map(([size, seed]): Sample => {
+      const bytes = patternBytes(size, seed);
+      return { value: new Blob([bytes]), expected: bytes };
+    });
+    const withBlobs = fc.array(fc.oneof({ weight: 3, arbitrary: blob }, { weight: 4, arbitrary: smallText }, { weight: 4, arbitrary: smallBinary }, { weight: 1, arbitrary: bigBinary }), {
+      minLength: 1,
+      maxLength: 30,
+    });
+    await fc.assert(
+      fc.asyncProperty(withBlobs, chunkSizeArb, async (samples, chunkSize) => {
+        const source = new Subject<PeerData>();
+        const out = collect(source.pipe(batching(chunkSize), dechunk()));
+        for (const sample of samples) source.next(sample.value);
+        source.complete();
+        expectMessages(await out, samples);
+      }),
+      { numRuns: 60 },
     );
   });
 
