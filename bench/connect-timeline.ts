@@ -7,12 +7,18 @@
  *
  *   node --expose-gc --import tsx bench/connect-timeline.ts [--pairs=20] [--contenders=raw,rxpeer,rtco]
  *     [--procedures=gc10,5gc,...] [--wrtc=node|node-datachannel] [--events=1] [--plain=1] [--json=FILE]
+ *     [--ndc-log=Verbose --ndc-log-over=500]
  *
  * --procedures: what precedes each pair, taking turns ("gc10": gc() then 10 ms; "5gc": 5 ms
  * then gc(), the pair right after; "5": 5 ms only); with more than one, connect times are
  * also printed per procedure. --plain=1: no instrumentation (connect times only).
  * Contender "rxpeer-main": rxpeer from a copy of another checkout's src/ in bench/.main
  * (`git archive main src | tar -x -C bench/.main`), for a side-by-side run in one process.
+ *
+ * --ndc-log=LEVEL (node-datachannel only): libdatachannel's own log (ICE checks, DTLS, SCTP), printed
+ * for the first pair of each contender slower than --ndc-log-over ms (default 500), with its times in ms
+ * from that pair's start as JavaScript received them (the log comes through a callback, later than the
+ * native event and in batches).
  *
  * Prints, per contender, its steps (each as the median over pairs of its time since the
  * step before), then the median (p10-p90) time of each event seen in a quarter of the pairs
@@ -21,6 +27,7 @@
  */
 import wrtc from "@roamhq/wrtc";
 import * as nodeDatachannel from "node-datachannel/polyfill";
+import { initLogger, type LogLevel } from "node-datachannel";
 import RtcoPeer from "@rtco/peer";
 import { writeFileSync } from "node:fs";
 import { rawContender } from "./contenders/raw.js";
@@ -41,6 +48,12 @@ const pairs = Number(option("pairs", "20"));
 const names = option("contenders", "raw,rxpeer,rtco").split(",");
 const showEvents = option("events", "1") === "1";
 const runtime = option("wrtc", "node");
+const ndcLogLevel = option("ndc-log", "");
+const ndcLogOver = Number(option("ndc-log-over", "500"));
+// libdatachannel's log of the pair being measured, when asked for.
+let ndcLog: string[] = [];
+if (ndcLogLevel && runtime === "node-datachannel") initLogger(ndcLogLevel as LogLevel, (level, message) => void ndcLog.push(`${(performance.now() - start).toFixed(2)} ${level} ${message}`));
+const loggedSlow = new Set<string>();
 
 /** The events of the pair being measured, in ms from its start. */
 let events: { at: number; what: string }[] = [];
@@ -199,6 +212,7 @@ for (let round = 0; round < pairs; round++) {
     await nextTask(Number(procedure.replace("gc", "")));
     if (procedure.endsWith("gc")) (globalThis as { gc?: () => void }).gc?.();
     events = [];
+    ndcLog = [];
     pairNo++;
     side = new WeakMap();
     made = 0;
@@ -210,6 +224,10 @@ for (let round = 0; round < pairs; round++) {
       continue;
     }
     const pair = outcome;
+    if (ndcLogLevel && pair.connectMs > ndcLogOver && !loggedSlow.has(contender.name)) {
+      loggedSlow.add(contender.name);
+      console.log(`--- ${contender.name} pair ${round}: ${pair.connectMs.toFixed(1)} ms; libdatachannel's log:\n${ndcLog.join("\n")}\n---`);
+    }
     for (const [what, at] of Object.entries(pair.connectDetail)) events.push({ at, what: `greet: ${what}` });
     timelines[index]?.push({ connectMs: pair.connectMs, detail: pair.connectDetail, events });
     const key = `${contender.name} after ${procedure}`;
@@ -224,6 +242,9 @@ const fmt = (values: number[]): string => {
 for (const [index, contender] of contenders.entries()) {
   const lines = timelines[index] ?? [];
   console.log(`\n${contender.name}: connect ${fmt(lines.map((l) => l.connectMs))} ms, connected ${fmt(lines.map((l) => l.detail.connected ?? Number.NaN))}`);
+  // A median hides how the slow pairs are spread: node-datachannel's come at about 50 ms and 1 s (docs/runtimes.md).
+  const over = (low: number, high = Infinity): number => lines.filter((l) => l.connectMs > low && l.connectMs <= high).length;
+  console.log(`  pairs: ${lines.length}, over 40 ms: ${over(40, 500)}, over 500 ms: ${over(500)}`);
   // The steps every contender goes through, each as the median over pairs of its time since the step before.
   const at = (line: PairTimeline, what: string): number => line.events.find((e) => e.what === what)?.at ?? Number.NaN;
   let previous = "start";
