@@ -4,7 +4,8 @@
 // peers (both runtimes): a burst arrives whole in fewer sends, and a lone message is not held back.
 import { expect } from "chai";
 import fc from "fast-check";
-import { Subject, firstValueFrom, from, of, take, toArray, type Observable } from "rxjs";
+import { Subject, catchError, firstValueFrom, from, map, of, take, toArray, type Observable } from "rxjs";
+import { TestScheduler } from "rxjs/testing";
 import { PeerError } from "../../src/index.js";
 import type { PeerData, PeerMessage } from "../../src/types.js";
 import { chunk, dechunk, sendTo } from "../../operators/index.js";
@@ -228,6 +229,80 @@ describe("chunk({ batch: true }) / dechunk", () => {
     const { messages } = outcome(frames);
     expect(messages.slice(0, 3)).to.deep.equal(["first..", "second.", "third.."]);
     expect((messages[3] as ArrayBuffer).byteLength).to.equal(20);
+  });
+
+  describe("in virtual time (marbles): nothing but a full frame, the source's end or the task's end sends a batch", () => {
+    // Room for exactly two 6-byte messages; within TestScheduler.run every frame is one synchronous
+    // task, so a part-filled batch waits for a full frame or the source's end (real tasks: see above).
+    const twoPerFrame = BATCH_HEADER_SIZE + 2 * (ENTRY_HEADER_SIZE + 6);
+    const values = { a: "msg 0.", b: "msg 1.", c: "msg 2." };
+    /** A frame as the texts it carries ("msg 0.+msg 1."), or "plain" for a version-1 frame. */
+    const texts = (frame: ArrayBuffer): string => {
+      if (!isBatch(frame)) return "plain";
+      const view = new DataView(frame);
+      const out: string[] = [];
+      for (let at = BATCH_HEADER_SIZE, i = 0; i < view.getUint32(12); i++) {
+        const length = view.getUint32(at + 1);
+        out.push(new TextDecoder().decode(new Uint8Array(frame, at + ENTRY_HEADER_SIZE, length)));
+        at += ENTRY_HEADER_SIZE + length;
+      }
+      return out.join("+");
+    };
+    const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+    const frames = { x: "msg 0.+msg 1.", y: "msg 2." };
+
+    it("sends a frame once full, and the part-filled one when the source completes", () => {
+      scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c-|", values);
+        expectObservable(source.pipe(batching(twoPerFrame), map(texts))).toBe("---x---(y|)", frames);
+        expectSubscriptions(source.subscriptions).toBe("^------!");
+      });
+    });
+
+    it("lets go of the source at take(1), once the first frame is out", () => {
+      scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c-|", values);
+        expectObservable(source.pipe(batching(twoPerFrame), take(1), map(texts))).toBe("---(x|)", frames);
+        expectSubscriptions(source.subscriptions).toBe("^--!");
+      });
+    });
+
+    it("passes a source error on at once, dropping the part-filled frame", () => {
+      scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c-#", values, new Error("boom"));
+        expectObservable(source.pipe(batching(twoPerFrame), map(texts))).toBe("---x---#", frames, new Error("boom"));
+        expectSubscriptions(source.subscriptions).toBe("^------!");
+      });
+    });
+
+    it("sends nothing once unsubscribed in the middle of a batch", () => {
+      scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c-|", values);
+        expectObservable(source.pipe(batching(twoPerFrame), map(texts)), "^----!").toBe("---x--", frames);
+        expectSubscriptions(source.subscriptions).toBe("^----!");
+      });
+    });
+
+    it("errors ERR_FRAME_INVALID at a value it cannot frame, dropping the batch and leaving the source", () => {
+      scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold("-a-b-c-n-|", { ...values, n: 42 as unknown as string });
+        const coded = source.pipe(
+          batching(twoPerFrame),
+          map(texts),
+          catchError((err: unknown) => of(err instanceof PeerError ? err.code : "other")),
+        );
+        expectObservable(coded).toBe("---x---(e|)", { ...frames, e: "ERR_FRAME_INVALID" });
+        expectSubscriptions(source.subscriptions).toBe("^------!");
+      });
+    });
+
+    it("sends the batch before a message too big for one, then the message's own frames", () => {
+      scheduler().run(({ cold, expectObservable }) => {
+        // 18 bytes do not fit an empty batch (22 bytes of room, 5 of them the entry's header): 3 plain frames of 6 payload bytes.
+        const source = cold<PeerData>("-a-B------|", { a: values.a, B: new Uint8Array(18) });
+        expectObservable(source.pipe(batching(twoPerFrame), map(texts))).toBe("---(yzzz)-|", { y: "msg 0.", z: "plain" });
+      });
+    });
   });
 
   describe("dechunk on bad batch frames", () => {
