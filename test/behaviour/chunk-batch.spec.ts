@@ -248,7 +248,10 @@ describe("chunk({ batch: true }) / dechunk", () => {
       }
       return out.join("+");
     };
-    const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+    const scheduler = (): TestScheduler =>
+      new TestScheduler((actual, expected) => {
+        expect(actual).to.deep.equal(expected);
+      });
     const frames = { x: "msg 0.+msg 1.", y: "msg 2." };
 
     it("sends a frame once full, and the part-filled one when the source completes", () => {
