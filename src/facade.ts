@@ -91,25 +91,17 @@ export const PEER_EVENT_NAMES = Object.keys(PEER_EVENTS) as PeerEventName[];
 export type PeerEventSubjects = { readonly [E in PeerEventName]: Subject<PeerEmissions[E]> };
 
 /**
- * Makes the Subjects a Peer emits through, and the Observables it exposes: each a view
- * of its Subject, `signal` held until taken.
+ * Makes the Subjects a Peer emits through, one per event of the list.
  *
  * @example
  * ```ts
- * const { emit, sources } = peerEvents();
- * sources.data.subscribe(console.log);
- * emit.data.next("hi"); // logs "hi"
+ * const emit = peerEvents();
+ * emit.data.next("hi");
  * ```
  */
-export function peerEvents(): { emit: PeerEventSubjects; sources: PeerEventSources } {
-  // Built from the list, so the result has every event: what the two casts state.
-  const emit: Record<string, Subject<unknown>> = {};
-  const sources: Record<string, Observable<unknown>> = {};
-  for (const name of PEER_EVENT_NAMES) {
-    const subject = (emit[name] = new Subject());
-    sources[name] = name === "signal" ? holdUntilTaken(subject) : subject.asObservable();
-  }
-  return { emit: emit as PeerEventSubjects, sources: sources as PeerEventSources };
+export function peerEvents(): PeerEventSubjects {
+  // Built from the list, so the result has every event: what the cast states.
+  return Object.fromEntries(PEER_EVENT_NAMES.map((name) => [name, new Subject()])) as PeerEventSubjects;
 }
 
 interface Registration<E extends PeerEventName> {
@@ -118,8 +110,6 @@ interface Registration<E extends PeerEventName> {
   context: unknown;
   once: boolean;
   subscription?: Subscription;
-  // Set once the registration is forgotten: no call after that, even from a value already on its way.
-  done?: boolean;
 }
 
 // The event streams (`signal$`, `data$`, ...), one per event of the list: the constructor
@@ -129,7 +119,7 @@ export interface PeerEventEmitter extends PeerEventStreams {}
 
 /**
  * A Peer's event streams (`signal$`, `data$`, ...) and eventemitter3's listener methods over
- * them, both from the Observables handed over as {@link PeerEventSources}.
+ * them, both from the Subjects it is handed (see {@link peerEvents}).
  *
  * @example
  * ```ts
@@ -142,11 +132,15 @@ export interface PeerEventEmitter extends PeerEventStreams {}
 export class PeerEventEmitter {
   // Every listener of every event, in the order they were added.
   #registrations: Registration<PeerEventName>[] = [];
-  readonly #sources: PeerEventSources;
+  // Each event's Observable: a view of its Subject, `signal` held until taken.
+  readonly #sources = {} as PeerEventSources;
 
-  constructor(sources: PeerEventSources) {
-    this.#sources = sources;
-    for (const name of PEER_EVENT_NAMES) Object.defineProperty(this, `${name}$`, { value: sources[name], enumerable: true });
+  constructor(emit: PeerEventSubjects) {
+    for (const name of PEER_EVENT_NAMES) {
+      const subject = emit[name] as Subject<unknown>;
+      const source = ((this.#sources as Record<string, Observable<unknown>>)[name] = name === "signal" ? holdUntilTaken(subject) : subject.asObservable());
+      Object.defineProperty(this, `${name}$`, { value: source, enumerable: true });
+    }
   }
 
   /** Calls `listener` on every `event`. */
@@ -218,7 +212,6 @@ export class PeerEventEmitter {
       return source.subscribe(subscriber);
     }).subscribe({
       next: (emitted) => {
-        if (registration.done) return;
         if (once) this.#forget(registration);
         listener.apply(context, argsOf(emitted));
       },
@@ -228,7 +221,6 @@ export class PeerEventEmitter {
   }
 
   #forget(registration: Registration<PeerEventName>): void {
-    registration.done = true;
     registration.subscription?.unsubscribe();
     this.#registrations = this.#registrations.filter((other) => other !== registration);
   }

@@ -75,8 +75,8 @@ export class Peer extends PeerEventEmitter {
    * ```
    */
   constructor(options: Partial<PeerOptions> = {}) {
-    const { emit, sources } = peerEvents();
-    super(sources);
+    const emit = peerEvents();
+    super(emit);
     this.#emit = emit;
     this.#options = resolveOptions(options);
     this.initiator = this.#options.initiator;

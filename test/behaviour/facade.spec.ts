@@ -69,6 +69,19 @@ describe("EventEmitter facade", () => {
     expect(kept).to.deep.equal(["after off"]);
   });
 
+  it("does not call a listener removed by an earlier listener of the same emission", async () => {
+    const { a, b } = await connectedPair();
+    const later: unknown[] = [];
+    const laterListener = (data: unknown): void => void later.push(data);
+    b.on("data", () => b.off("data", laterListener)).on("data", laterListener);
+    const arrived = firstValueFrom(b.data$.pipe(take(2), toArray()));
+    a.send("first");
+    a.send("second");
+    await arrived;
+    expect(later).to.deep.equal([]);
+    expect(b.listenerCount("data")).to.equal(1);
+  });
+
   it("removes listeners per event or all at once, and lists them", () => {
     const a = makePeer({ initiator: true });
     const onData = (): void => {};
