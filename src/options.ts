@@ -92,7 +92,7 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     if (value === undefined) continue;
     const type = fallback === undefined ? "object" : typeof fallback;
     if (value === null || typeof value !== type) throw new PeerError("ERR_INVALID_ARGUMENT", `option ${name} must be of type ${type}, got ${describe(value)}`);
-    Object.assign(resolved, { [name]: value });
+    (resolved as Record<string, unknown>)[name] = value;
   }
   const { livenessTimeout } = resolved;
   if (livenessTimeout !== 0 && !(livenessTimeout >= MIN_LIVENESS_TIMEOUT_MS && livenessTimeout < 2 ** 31)) {
@@ -117,6 +117,5 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
 // 64 random bits as 16 hex digits.
 function randomLabel(): string {
   // Two 32-bit words: a 64-bit BigInt's toString(16) costs several times more, on every new Peer.
-  const [high = 0, low = 0] = crypto.getRandomValues(new Uint32Array(2));
-  return high.toString(16).padStart(8, "0") + low.toString(16).padStart(8, "0");
+  return Array.from(crypto.getRandomValues(new Uint32Array(2)), (word) => word.toString(16).padStart(8, "0")).join("");
 }
