@@ -52,30 +52,25 @@ function plainAnswerer(peer: Peer, format: Format): Promise<RTCDataChannel> {
 }
 
 /**
- * When the channel `peer` makes after the answer (its in-band one) opens, and when `peer`
- * connects. The channel is caught as it is made: it can be open before the answer's
- * `signal()` resolves.
+ * When `peer` connects, and when a timer of READY_TIMEOUT_MS - 1 set as the channel `peer`
+ * makes after the answer (its in-band one) opens fires: it fires after one of 0 set then, and
+ * before one of READY_TIMEOUT_MS, whatever the machine's load. The channel is caught as it is
+ * made: it can be open before the answer's `signal()` resolves.
  */
-async function openAndConnect(peer: Peer): Promise<{ opened: number; connected: number; timerFired: number }> {
+async function connectAgainstTimer(peer: Peer): Promise<{ connected: number; timerFired: number }> {
   const pc = peer.connection;
   const make = pc.createDataChannel.bind(pc);
-  // A timer of READY_TIMEOUT_MS - 1 set at open fires after one of 0 set then, and before one of READY_TIMEOUT_MS.
   let timerFired = Infinity;
-  const opened = new Promise<number>((resolve) => {
-    pc.createDataChannel = (label, init) => {
-      const channel = make(label, init);
-      const onOpen = (): void => {
-        setTimeout(() => (timerFired = performance.now()), READY_TIMEOUT_MS - 1);
-        resolve(performance.now());
-      };
-      // Made once the transport is up already (a loaded machine): open from the start, with no event.
-      if (channel.readyState === "open") onOpen();
-      else channel.addEventListener("open", onOpen);
-      return channel;
-    };
-  });
+  pc.createDataChannel = (label, init) => {
+    const channel = make(label, init);
+    const onOpen = (): void => void setTimeout(() => (timerFired = performance.now()), READY_TIMEOUT_MS - 1);
+    // Made once the transport is up already (a loaded machine): open from the start, with no event.
+    if (channel.readyState === "open") onOpen();
+    else channel.addEventListener("open", onOpen);
+    return channel;
+  };
   await firstValueFrom(peer.connect$);
-  return { opened: await opened, connected: performance.now(), timerFired };
+  return { connected: performance.now(), timerFired };
 }
 
 describe("open handshake", () => {
@@ -152,7 +147,7 @@ describe("open handshake", () => {
   it("facing a plain answerer in simple-peer's format: an in-band rxpeer channel, connected without waiting for a marker", async () => {
     const a = makePeer({ initiator: true });
     const remoteChannel = plainAnswerer(a, "simple-peer");
-    const times = await openAndConnect(a);
+    const times = await connectAgainstTimer(a);
     expect(a.channel?.negotiated).to.equal(false);
     expect(times.connected, "connect$ before a READY_TIMEOUT_MS timer set at open").to.be.below(times.timerFired);
     const channel = await remoteChannel;
@@ -165,9 +160,10 @@ describe("open handshake", () => {
   it("facing a plain answerer in the Artico format (maybe rxpeer 0.1.0): waits READY_TIMEOUT_MS for its ready marker", async () => {
     const a = makePeer({ initiator: true });
     const remoteChannel = plainAnswerer(a, "artico");
-    const times = await openAndConnect(a);
-    // Timers may round down by a millisecond.
-    expect(times.connected - times.opened).to.be.at.least(READY_TIMEOUT_MS - 2);
+    const times = await connectAgainstTimer(a);
+    // Not the clock: Node counts a timer from the start of its loop's turn, so under load a
+    // 100 ms timer can fire 80 ms of performance.now() after the open it was set at.
+    expect(times.connected, "connect$ after a READY_TIMEOUT_MS - 1 timer set at open").to.be.above(times.timerFired);
     const channel = await remoteChannel;
     const heard = new Promise<unknown>((resolve) => (channel.onmessage = (event) => resolve(event.data)));
     a.send("hello plain peer");
