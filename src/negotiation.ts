@@ -64,7 +64,7 @@ export class Negotiation {
   // Transceivers of ours already asked for with a transceiverRequest.
   readonly #requested = new WeakSet<RTCRtpTransceiver>();
   #closed = false;
-  // Local candidates held back until the answer is applied (see #makeOffer); undefined: none held.
+  // Local candidates held back until the answer is applied and a remote candidate is in (see #makeOffer, #releaseLocal); undefined: none held.
   #heldLocal: SignalData[] | undefined;
   // Ends a wait for ICE gathering (trickle off).
   #stopWaiting: (() => void) | undefined;
