@@ -329,7 +329,8 @@ export function renderReport(results: BenchResults, notes: string): string {
       "Two peers in one process (Node) or one page (Chromium), over loopback. Every figure is the median of several runs with the " +
       "min-max range. The contenders alternate run by run (the order rotates), and within a run the series that send a stream of " +
       "messages (bulk and small messages, except @rtco/peer), the ping-pong series and the connect series take turns in blocks " +
-      "(8 blocks of bulk, 20 of small messages, 20 of round trips, pair by pair for connect), each on its own pair, so a change " +
+      "(8 blocks of bulk, 20 of small messages, 20 of round trips; for connect, blocks of 5 pairs after one untimed pair, so no " +
+      "pair is timed right after another library's), each on its own pair, so a change " +
       "in the machine's load falls on all of them alike. Each ratio is taken run by run against the series measured in the same " +
       "run, then the median of those ratios is given. Absolute figures drift on this shared machine; only the ratios are meant to be compared." +
       (results.merged ? ` Runtimes come from more than one run: ${results.merged}.` : ""),

@@ -118,7 +118,7 @@ const CONNECT_TIMEOUT_MS = 20_000;
 export const RESULT_PREFIX = "BENCH-RESULT ";
 
 /**
- * Measures every series of `task`. Connect: pair by pair, the contenders taking turns.
+ * Measures every series of `task`. Connect: pair after pair, the contenders taking turns in blocks.
  * Streams of messages and ping-pong: each series on its own pair, taking turns block by
  * block. The rest (one chunked message, @rtco/peer's loop) one after the other, each on a
  * fresh pair. A failing series yields a sample with `error` and the others go on.
