@@ -151,7 +151,6 @@ export class Negotiation {
     this.#pc.onnegotiationneeded = this.#pc.onicecandidate = null;
   }
 
-  // Each request adds a transceiver for good: a remote peer may not grow the connection without bound.
   // The held candidates go out once the answer is applied and the remote's first candidate is
   // in (see #makeOffer), so our connectivity checks leave before the remote's: libjuice answers
   // a check that comes first with one of its own 50 ms later, and libdatachannel drops the
@@ -162,6 +161,7 @@ export class Negotiation {
     this.#heldLocal = undefined;
   }
 
+  // Each request adds a transceiver for good: a remote peer may not grow the connection without bound.
   #addRequestedTransceiver(kind: "audio" | "video", init: RTCRtpTransceiverInit): void {
     if (this.#pc.getTransceivers().length >= MAX_TRANSCEIVERS) {
       throw new PeerError("ERR_SIGNAL_INVALID", `too many transceivers requested (limit ${MAX_TRANSCEIVERS})`);
