@@ -8,6 +8,7 @@
 import { Observable, type OperatorFunction } from "rxjs";
 import { BatchWriter } from "./batch-frame.js";
 import { framable, messagePayload, writeFrames } from "./frame.js";
+import { SOURCE_DONE, serially } from "./concat-sync.js";
 import { subscribeChained } from "./subscribe-chained.js";
 
 /** What the queued microtask hands to the same path as a value: time to send the batch. */
@@ -26,16 +27,12 @@ export function batchFrames(chunkSize: number, stream: number, nextSeq: (span: n
   return (source) =>
     new Observable<ArrayBuffer>((subscriber) => {
       const writer = new BatchWriter(chunkSize);
-      const waiting: unknown[] = [];
-      let busy = false;
-      let sourceDone = false;
       let flushQueued = false;
 
       const flush = (): void => {
         if (writer.count > 0) subscriber.next(writer.take(stream, nextSeq(writer.count)));
       };
       const frame = (value: unknown): void => {
-        if (value === END_OF_TASK) return flush();
         const payload = messagePayload(value);
         if (!writer.add(payload)) {
           const batched = writer.count > 0;
@@ -52,38 +49,23 @@ export function batchFrames(chunkSize: number, stream: number, nextSeq: (span: n
           queueMicrotask(flushAtEndOfTask);
         }
       };
-      const take = (value: unknown): void => {
-        if (busy) {
-          waiting.push(value);
-          return;
-        }
-        busy = true;
-        try {
-          frame(value);
-          for (let head = 0; head < waiting.length && !subscriber.closed; head++) frame(waiting[head]);
-        } finally {
-          busy = false;
-          waiting.length = 0;
-        }
-        if (sourceDone) end();
-      };
       const end = (): void => {
         if (subscriber.closed) return;
         flush();
         subscriber.complete();
       };
+      // The end of a task and the source's end go through the same queue as values, so a
+      // value fed from inside the output is framed after the frames it came from.
+      const run = serially<unknown>((value) => (value === END_OF_TASK ? flush() : value === SOURCE_DONE ? end() : frame(value)), subscriber);
       function flushAtEndOfTask(): void {
         flushQueued = false;
-        if (!subscriber.closed) take(END_OF_TASK);
+        if (!subscriber.closed) run(END_OF_TASK);
       }
 
       subscribeChained(subscriber, source, {
-        next: take,
+        next: run,
         error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          if (!busy) end();
-        },
+        complete: () => run(SOURCE_DONE),
       });
     });
 }

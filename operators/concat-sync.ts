@@ -27,9 +27,6 @@ export interface SyncSink<R> {
 export function concatSync<T, R>(project: (value: T, sink: SyncSink<R>) => void, finish?: () => void): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      const waiting: T[] = [];
-      let busy = false;
-      let sourceDone = false;
       const end = (): void => {
         if (subscriber.closed) return;
         try {
@@ -39,27 +36,44 @@ export function concatSync<T, R>(project: (value: T, sink: SyncSink<R>) => void,
         }
         subscriber.complete();
       };
+      const run = serially<T | typeof SOURCE_DONE>((value) => (value === SOURCE_DONE ? end() : project(value, subscriber)), subscriber);
       subscribeChained(subscriber, source, {
-        next: (value) => {
-          if (busy) {
-            waiting.push(value);
-            return;
-          }
-          busy = true;
-          try {
-            project(value, subscriber);
-            for (let head = 0; head < waiting.length && !subscriber.closed; head++) project(waiting[head] as T, subscriber);
-          } finally {
-            busy = false;
-            waiting.length = 0;
-          }
-          if (sourceDone) end();
-        },
+        next: run,
         error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          if (!busy) end();
-        },
+        complete: () => run(SOURCE_DONE),
       });
     });
+}
+
+/** Pushed after the source's last value: the output ends once everything before it is out. */
+export const SOURCE_DONE: unique symbol = Symbol("source done");
+
+/**
+ * Calls `handle` for each value pushed, in order: a value pushed while `handle` is running
+ * (from inside the output it emits into) waits until it returns. Once `output` is closed the
+ * values still waiting are dropped, as they are when `handle` throws (the throw goes on).
+ *
+ * @example
+ * ```ts
+ * const run = serially((value: number) => subscriber.next(value), subscriber);
+ * run(1); // emits 1, and 2 after it if a consumer pushed 2 from inside its handler
+ * ```
+ */
+export function serially<T>(handle: (value: T) => void, output: { readonly closed: boolean }): (value: T) => void {
+  const waiting: T[] = [];
+  let busy = false;
+  return (value) => {
+    if (busy) {
+      waiting.push(value);
+      return;
+    }
+    busy = true;
+    try {
+      handle(value);
+      for (let head = 0; head < waiting.length && !output.closed; head++) handle(waiting[head] as T);
+    } finally {
+      busy = false;
+      waiting.length = 0;
+    }
+  };
 }

@@ -126,7 +126,6 @@ export class LocalMedia {
   #isClosed(): boolean {
     return this.pc.signalingState === "closed";
   }
-
 }
 
 /** Where remote media events go: the Peer's Subjects of these four events. */
