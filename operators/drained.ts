@@ -3,7 +3,7 @@
  * backpressure: on `bufferedamountlow` where the runtime fires it, and always by polling.
  */
 import { Observable } from "rxjs";
-import type { SendChannel } from "./sendTo.js";
+import type { SendChannel } from "./send-target.js";
 
 /** Polling period while waiting for the queue to drain, where `bufferedamountlow` never fires. */
 const POLL_MS = 1;

@@ -7,7 +7,9 @@
 export { chunk, type ChunkOptions } from "./chunk.js";
 export { dechunk, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_PENDING_MESSAGES, type DechunkOptions } from "./dechunk.js";
 export type { DroppedMessage } from "./reassembly.js";
-export { sendTo, DEFAULT_HIGH_WATER_MARK, DEFAULT_POLLED_HIGH_WATER_MARK, type SendChannel, type SendTarget, type SendToOptions } from "./sendTo.js";
+export { sendTo } from "./sendTo.js";
+export { DEFAULT_HIGH_WATER_MARK, DEFAULT_POLLED_HIGH_WATER_MARK, type SendToOptions } from "./watermarks.js";
+export type { SendChannel, SendTarget } from "./send-target.js";
 export { bufferUntilConnected, type ConnectionState } from "./bufferUntilConnected.js";
 export { retryBackoff, type RetryBackoffOptions } from "./retryBackoff.js";
 export { serialize } from "./serialize.js";

@@ -2,55 +2,21 @@
  * The `sendTo()` operator: the one place that writes to a data channel with backpressure.
  * It reads `bufferedAmount` once per budget of bytes (the read is a slow cross-thread call
  * on @roamhq/wrtc), and waits for the queue to drain on `bufferedamountlow` where the
- * runtime fires it, always with a polling fallback (@roamhq/wrtc never fires it).
+ * runtime fires it, always with a polling fallback (@roamhq/wrtc never fires it). The
+ * budget is send-budget.ts, the watermarks watermarks.ts, the queue send-queue.ts, one
+ * message's checks send-message.ts; this file wires them to the peer and the source.
  */
 import { Observable, of, type OperatorFunction, type Subscription } from "rxjs";
-import { PeerError, describe } from "../src/errors.js";
+import { PeerError } from "../src/errors.js";
 import { isBlob, readBlobs } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
 import { byteSize } from "./byte-size.js";
-import { drained, firesDrainEvent } from "./drained.js";
-import { isBinary } from "./frame.js";
+import { SendBudget } from "./send-budget.js";
+import { sendError, sendable, type SendableData } from "./send-message.js";
+import { SendQueue } from "./send-queue.js";
+import type { SendTarget } from "./send-target.js";
 import { subscribeChained } from "./subscribe-chained.js";
-
-/** The part of a data channel `sendTo` reads; an `RTCDataChannel` has it. */
-export interface SendChannel {
-  readonly bufferedAmount: number;
-  /** Read only when a send fails, to tell a channel the remote closed from a real error. */
-  readonly readyState?: string;
-  bufferedAmountLowThreshold?: number;
-  addEventListener(type: "bufferedamountlow", listener: () => void): void;
-  removeEventListener(type: "bufferedamountlow", listener: () => void): void;
-}
-
-/** What `sendTo` needs of a peer; `Peer` has it. */
-export interface SendTarget {
-  readonly connected$: Observable<boolean>;
-  readonly close$: Observable<void>;
-  readonly destroyed: boolean;
-  readonly channel?: SendChannel | undefined;
-  readonly connection?: { readonly sctp: { readonly maxMessageSize: number } | null } | undefined;
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
-}
-
-export interface SendToOptions {
-  /**
-   * Stop handing messages to the channel once this many bytes are queued in it. Default:
-   * 64 KiB where the channel fires `bufferedamountlow` (browsers), 1 MiB where it must be
-   * polled (@roamhq/wrtc): the fastest of a sweep on each (docs/benchmarks.md).
-   */
-  highWaterMark?: number;
-  /** Once stopped, go on when the queue is down to this many bytes (default: a quarter of `highWaterMark`). */
-  lowWaterMark?: number;
-}
-
-// The defaults are the fastest of a sweep of watermark pairs on each kind of channel
-// (bench/sendTo-watermarks.ts; the figures and why they differ are in docs/benchmarks.md).
-
-/** Default high-water mark where the channel fires `bufferedamountlow` (browsers). */
-export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-/** Default high-water mark where `bufferedAmount` must be polled (@roamhq/wrtc). */
-export const DEFAULT_POLLED_HIGH_WATER_MARK = 1024 * 1024;
+import { watermarksFor, type SendToOptions } from "./watermarks.js";
 
 /**
  * Sends each value to `peer` once it is connected, never letting the channel's send queue
@@ -133,37 +99,21 @@ export const DEFAULT_POLLED_HIGH_WATER_MARK = 1024 * 1024;
  * @return A function that returns an Observable of the running total of bytes sent.
  */
 export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorFunction<PeerData, number> {
-  const { highWaterMark, lowWaterMark } = options;
-  if (highWaterMark !== undefined && !(Number.isFinite(highWaterMark) && highWaterMark >= 0)) {
-    throw new RangeError(`sendTo(): highWaterMark must be a number >= 0, got ${highWaterMark}`);
-  }
-  if (lowWaterMark !== undefined && !(Number.isFinite(lowWaterMark) && lowWaterMark >= 0 && lowWaterMark <= (highWaterMark ?? Infinity))) {
-    throw new RangeError(`sendTo(): lowWaterMark must be from 0 to highWaterMark, got ${lowWaterMark}`);
-  }
-  /** The watermarks for a channel: what was given, else the measured default for how it reports draining. */
-  const watermarks = (channel: SendChannel): { high: number; low: number } => {
-    const fallback = firesDrainEvent(channel) ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
-    const high = highWaterMark ?? Math.max(fallback, lowWaterMark ?? 0);
-    return { high, low: lowWaterMark ?? Math.floor(high / 4) };
-  };
+  const marksFor = watermarksFor(options);
 
   return (source) =>
     new Observable<number>((subscriber) => {
-      // Values not yet sent; `head` is the next one (an index, so taking one is O(1)).
-      const queue: (SendableData | Blob | undefined)[] = [];
-      let head = 0;
+      const queue = new SendQueue<SendableData | Blob>(); // values not yet sent
+      const budget = new SendBudget(marksFor);
       let sourceDone = false;
       let connected = false;
       let pumping = false;
       let total = 0;
-      let budget = 0; // bytes that may still go before bufferedAmount must be read again
       let paused: Subscription | undefined; // while the channel drains, or a Blob is read
       let draining: Subscription | undefined; // `paused` when it is a drain wait
-      let queuedWhileDraining = 0; // bytes the source pushed since the drain wait began or was last checked
-      let marks: { high: number; low: number } | undefined;
       let limit: number | undefined; // the connection's sctp.maxMessageSize, 0 if unknown
 
-      const failPeerClosed = (): void => subscriber.error(new PeerError("ERR_PEER_CLOSED", `peer closed with ${queue.length - head} value(s) not sent`));
+      const failPeerClosed = (): void => subscriber.error(new PeerError("ERR_PEER_CLOSED", `peer closed with ${queue.length} value(s) not sent`));
 
       /** Holds the pump until `until$` completes; the wait ends with the output, being chained to it. */
       const pauseUntil = <T>(until$: Observable<T>, onValue: (value: T) => void): void => {
@@ -182,12 +132,12 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
         if (pumping) return;
         pumping = true;
         try {
-          while (connected && paused === undefined && head < queue.length && !subscriber.closed) {
-            const value = queue[head];
+          while (connected && paused === undefined && !subscriber.closed) {
+            const value = queue.next();
             if (value === undefined) break;
             if (isBlob(value)) {
               // Read in its turn: what came after it waits in the queue, so order holds.
-              pauseUntil(of(value).pipe(readBlobs()), (bytes) => (queue[head] = bytes));
+              pauseUntil(of(value).pipe(readBlobs()), (bytes) => queue.replaceNext(bytes));
               continue;
             }
             const size = byteSize(value);
@@ -196,20 +146,19 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
             if (limit > 0 && size > limit) {
               return subscriber.error(new PeerError("ERR_FRAME_TOO_LARGE", `message of ${size} bytes is over the connection's maxMessageSize ${limit}: pipe it through chunk() first`));
             }
-            if (size > budget && !refillBudget()) continue;
-            queue[head++] = undefined;
+            const drain$ = budget.admit(size, peer.channel);
+            if (drain$ !== undefined) {
+              pauseUntil(drain$, () => undefined);
+              draining = paused;
+              continue;
+            }
+            queue.take();
             peer.send(value);
-            budget -= size;
+            budget.spend(size);
             total += size;
             subscriber.next(total);
           }
-          if (head === queue.length) {
-            queue.length = 0;
-            head = 0;
-          } else if (head > 1024) {
-            queue.splice(0, head);
-            head = 0;
-          }
+          queue.compact();
           if (sourceDone && queue.length === 0 && paused === undefined) subscriber.complete();
         } catch (err) {
           subscriber.error(sendError(err, peer));
@@ -218,44 +167,11 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
         }
       };
 
-      /** Reads bufferedAmount; true if sending may go on, else pauses until the channel has drained. */
-      const refillBudget = (): boolean => {
-        const channel = peer.channel;
-        if (channel === undefined) return true; // nothing to measure: send as the peer allows
-        marks ??= watermarks(channel);
-        const { high, low } = marks;
-        const buffered = channel.bufferedAmount;
-        // Hysteresis: going on only from at or below `low` earns at least high - low bytes
-        // per read, where going on whenever one message fits would read once per message.
-        if (buffered <= low) {
-          budget = high - buffered;
-          return true;
-        }
-        budget = 0; // read afresh once drained
-        pauseUntil(drained(channel, low), () => undefined);
-        draining = paused;
-        queuedWhileDraining = 0;
-        return false;
-      };
-
-      /**
-       * A source that pushes synchronously (chunk() framing a large message, from(array)) keeps
-       * the thread, so the drain wait's timer cannot fire until it stops, while the runtime's own
-       * thread empties the queue: once per budget of bytes pushed meanwhile, look again, and go
-       * on at once if the queue is down to the low mark. The same rule as refillBudget, read
-       * earlier: the queue still never passes the high mark.
-       */
+      /** While a drain wait holds the pump, a value pushed meanwhile may show the queue has drained already. */
       const recheckDrain = (size: number): void => {
-        const channel = peer.channel;
-        if (draining === undefined || draining !== paused || channel === undefined || marks === undefined) return;
-        queuedWhileDraining += size;
-        if (queuedWhileDraining < marks.high - marks.low) return;
-        queuedWhileDraining = 0;
-        const buffered = channel.bufferedAmount;
-        if (buffered > marks.low) return;
+        if (draining === undefined || draining !== paused || !budget.drainedMeanwhile(size, peer.channel)) return;
         draining.unsubscribe();
         paused = draining = undefined;
-        budget = marks.high - buffered;
       };
 
       if (peer.destroyed) return failPeerClosed();
@@ -284,29 +200,6 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
         },
       });
 
-      return () => {
-        queue.length = 0;
-      };
+      return () => queue.clear();
     });
-}
-
-/** What the queue holds: what a data channel sends, or a Blob still to be read. */
-type SendableData = string | ArrayBuffer | ArrayBufferView;
-
-/** `value` itself if it can be sent (a Blob once read); else the PeerError that says what it was. */
-function sendable(value: unknown): SendableData | Blob {
-  if (typeof value === "string" || isBinary(value) || isBlob(value)) return value;
-  // The code peer.send() refuses the same value with: sendTo is its backpressured form.
-  throw new PeerError("ERR_DATA_CHANNEL", `sendTo() sends strings, Blobs, ArrayBuffers and ArrayBufferViews, got ${describe(value)}`);
-}
-
-/**
- * A send that fails because the channel is gone means the peer closed under us: before connect
- * (`ERR_NOT_CONNECTED`), or a channel the remote closed before the peer's `close$` came
- * (`ERR_DATA_CHANNEL` with the channel no longer open).
- */
-function sendError(err: unknown, peer: SendTarget): unknown {
-  if (!(err instanceof PeerError)) return err;
-  const gone = err.code === "ERR_NOT_CONNECTED" || (err.code === "ERR_DATA_CHANNEL" && (peer.destroyed || (peer.channel?.readyState ?? "open") !== "open"));
-  return gone ? new PeerError("ERR_PEER_CLOSED", `peer closed while sending: ${err.message}`, err) : err;
 }

@@ -5,7 +5,7 @@
 import { filter, map, type Observable } from "rxjs";
 import type { PeerMessage } from "../src/types.js";
 import { isTransferFrame } from "./isTransferFrame.js";
-import type { SendTarget } from "./sendTo.js";
+import type { SendTarget } from "./send-target.js";
 import { decodeTransferFrame, type TransferFrame } from "./transfer-frame.js";
 
 /** What a transfer needs of a peer; `Peer` has it. */
