@@ -137,7 +137,7 @@ export async function runTask(task: Task, runtime: Runtime): Promise<Sample[]> {
   const failed = (id: string, err: unknown): Sample => ({ series: id, metrics: {}, intact: false, error: err instanceof Error ? err.message : String(err) });
   if (task.figure === "connect") {
     try {
-      const results = await withTimeout(interleavedConnect(task.series.map(contenderOf), params.connectPairs), CONNECT_TIMEOUT_MS * params.connectPairs);
+      const results = await interleavedConnect(task.series.map(contenderOf), params.connectPairs, CONNECT_TIMEOUT_MS);
       return task.series.map((id, index) => {
         const result = results[index];
         return result ? { series: id, metrics: { ms: result.medianMs, ...prefixed("ms_", result.detail) }, intact: true } : failed(id, "no result");

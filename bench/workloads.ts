@@ -256,7 +256,7 @@ const CONNECT_BLOCK = 5;
  * for what that library left behind (its teardown, its garbage), which no user of one
  * library pays, and how much depended on the place in the rotation (docs/benchmarks.md).
  */
-export async function interleavedConnect(contenders: Contender[], pairs: number): Promise<ConnectResult[]> {
+export async function interleavedConnect(contenders: Contender[], pairs: number, pairTimeoutMs: number): Promise<ConnectResult[]> {
   const times = contenders.map((): number[] => []);
   const details = contenders.map((): Record<string, number[]> => ({}));
   for (let block = 0, done = 0; done < pairs; block++, done += CONNECT_BLOCK) {
@@ -264,9 +264,9 @@ export async function interleavedConnect(contenders: Contender[], pairs: number)
       const index = (block + turn) % contenders.length;
       const contender = contenders[index];
       if (!contender) continue;
-      await connectOnce(contender);
+      await connectOnce(contender, pairTimeoutMs, `block ${block + 1}'s untimed pair`);
       for (let timed = 0; timed < Math.min(CONNECT_BLOCK, pairs - done); timed++) {
-        const { connectMs, connectDetail } = await connectOnce(contender);
+        const { connectMs, connectDetail } = await connectOnce(contender, pairTimeoutMs, `pair ${done + timed + 1} of ${pairs}`);
         times[index]?.push(connectMs);
         const detail = details[index] ?? {};
         for (const [name, value] of Object.entries(connectDetail)) (detail[name] ??= []).push(value);
@@ -279,9 +279,15 @@ export async function interleavedConnect(contenders: Contender[], pairs: number)
   }));
 }
 
-/** One pair of `contender` connected, closed, and its teardown let run: how long it took to connect. */
-async function connectOnce(contender: Contender): Promise<Pick<Pair, "connectMs" | "connectDetail">> {
-  const pair = await contender.connect();
+/**
+ * One pair of `contender` connected, closed, and its teardown let run: how long it took to
+ * connect. A pair that does not connect in `timeoutMs` fails the figure with its contender's
+ * name and place, so a hang is told apart from a slow run.
+ */
+async function connectOnce(contender: Contender, timeoutMs: number, which: string): Promise<Pick<Pair, "connectMs" | "connectDetail">> {
+  const pair = await withTimeout(contender.connect(), timeoutMs).catch((err: unknown) => {
+    throw new Error(`${contender.name}, ${which}: ${err instanceof Error ? err.message : String(err)}`);
+  });
   pair.close();
   await nextTask(5); // let the closed pair's teardown run before the next one is timed
   // Chromium refuses a new RTCPeerConnection while 500 closed ones wait for the collector.
