@@ -32,11 +32,16 @@ export interface PairSoakFigures {
   tracked: number;
   /** What was still reachable: "pair index: kind". */
   reachable: string[];
+  /** How many were still reachable after each round of waiting and collecting. */
+  reachableByRound: number[];
   /** Heap after GC at each sample point, bytes (empty without gc and heapUsed). */
   heap: number[];
   /** Least-squares slope of the second half of the heap samples, bytes per pair. */
   heapSlopePerPair: number;
 }
+
+/** How long the soak waits, in rounds of collecting, for destroyed pairs to become unreachable. */
+const REACHABLE_DEADLINE_MS = 30_000;
 
 function slope(points: [number, number][]): number {
   const n = points.length;
@@ -98,16 +103,20 @@ export async function soakPairs(options: PairSoakOptions): Promise<PairSoakFigur
   }
   const totalMs = performance.now() - start;
   let alive = refs;
+  const reachableByRound: number[] = [];
   if (gc) {
     // deref() keeps its target alive until the current job ends, and a runtime lets go of a
     // closed connection only once its own teardown is through (@roamhq/wrtc some tens of ms
-    // after close; Chromium's, on a loaded machine, has been seen to take longer than 250 ms):
-    // so wait (a new task), collect, then look, waiting longer each round. A real leak stays
-    // reachable however long the wait.
-    for (let round = 0, wait = 50; round < 8 && alive.length > 0; round++, wait *= 2) {
+    // after close; Chromium's, on a loaded machine, has been seen to take longer than 12 s in
+    // all): so wait (a new task), collect, then look, waiting longer each round, for up to
+    // REACHABLE_DEADLINE_MS. A real leak stays reachable however long the wait; the count left
+    // after each round tells a slow teardown (falling) from a leak (flat).
+    const deadline = performance.now() + REACHABLE_DEADLINE_MS;
+    for (let wait = 50; alive.length > 0 && performance.now() < deadline; wait = Math.min(wait * 2, 2_000)) {
       await new Promise((resolve) => setTimeout(resolve, wait));
       await gc();
       alive = refs.filter(({ ref }) => ref.deref() !== undefined);
+      reachableByRound.push(alive.length);
     }
   }
   connectTimes.sort((x, y) => x - y);
@@ -118,6 +127,7 @@ export async function soakPairs(options: PairSoakOptions): Promise<PairSoakFigur
     stillReachable: alive.length,
     tracked: refs.length,
     reachable: alive.map(({ label }) => label),
+    reachableByRound,
     heap: heapPoints.map(([, y]) => y),
     // The first half still grows with one-time warm-up (V8 compiles and optimises code as
     // it runs: measured, that is what grows), so the slope is taken over the second half.
