@@ -1,18 +1,17 @@
 /**
- * How chunk() takes its values: each Blob read into an ArrayBuffer in its turn, as
- * `readBlobs()` does, but every other value goes straight through while no Blob is being
- * read. `readBlobs()` is a `concatMap` with an inner Observable per value, and on the path
- * of a lone small message (a ping answered at once) that subscription was a measurable
- * part of the latency. Internal to chunk(); the reading itself stays in src/read-blobs.ts.
+ * How chunk() takes its values: each Blob read into an ArrayBuffer in its turn, but every
+ * other value goes straight through while no Blob is being read. A `concatMap` with an
+ * inner Observable per value did the same, and on the path of a lone small message (a ping
+ * answered at once) that subscription was a measurable part of the latency. Internal to chunk(); the reading itself stays in src/read-blobs.ts.
  */
-import { Observable, of, type OperatorFunction } from "rxjs";
-import { isBlob, readBlobs } from "../src/read-blobs.js";
+import { Observable, defer, type OperatorFunction } from "rxjs";
+import { blobBytes, isBlob } from "../src/read-blobs.js";
 import { subscribeChained } from "./subscribe-chained.js";
 
 /**
  * Values in order, each Blob replaced by its bytes: while a Blob is read, the values
  * after it wait, then follow; the output completes after the last one. A Blob that
- * cannot be read errors the output (`ERR_DATA_CHANNEL`, from `readBlobs`).
+ * cannot be read errors the output (`ERR_DATA_CHANNEL`, from `blobBytes`).
  */
 export function blobsInOrder<T>(): OperatorFunction<T | Blob, Exclude<T, Blob> | ArrayBuffer> {
   return (source) =>
@@ -24,7 +23,7 @@ export function blobsInOrder<T>(): OperatorFunction<T | Blob, Exclude<T, Blob> |
 
       const read = (blob: Blob): void => {
         reading = true;
-        subscribeChained(subscriber, of(blob).pipe(readBlobs()), {
+        subscribeChained(subscriber, defer(() => blobBytes(blob)), {
           next: (bytes) => subscriber.next(bytes),
           error: (err: unknown) => subscriber.error(err),
           complete: () => {

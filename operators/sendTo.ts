@@ -6,9 +6,9 @@
  * budget is send-budget.ts, the watermarks watermarks.ts, the queue send-queue.ts, one
  * message's checks send-message.ts; this file wires them to the peer and the source.
  */
-import { Observable, of, type OperatorFunction, type Subscription } from "rxjs";
+import { Observable, defer, type OperatorFunction, type Subscription } from "rxjs";
 import { PeerError } from "../src/errors.js";
-import { isBlob, readBlobs } from "../src/read-blobs.js";
+import { blobBytes, isBlob } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
 import { byteSize } from "./byte-size.js";
 import { SendBudget } from "./send-budget.js";
@@ -137,7 +137,7 @@ export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorF
             if (value === undefined) break;
             if (isBlob(value)) {
               // Read in its turn: what came after it waits in the queue, so order holds.
-              pauseUntil(of(value).pipe(readBlobs()), (bytes) => queue.replaceNext(bytes));
+              pauseUntil(defer(() => blobBytes(value)), (bytes) => queue.replaceNext(bytes));
               continue;
             }
             const size = byteSize(value);

@@ -3,10 +3,10 @@
  * handlers, normalises what arrives (text stays text, binary becomes an
  * ArrayBuffer on every runtime) and sends any PeerData in order.
  */
-import { EMPTY, Subject, catchError, concatMap, finalize, of, type BehaviorSubject, type Subscription } from "./rxjs-imports.js";
+import { Subject, concatMap, type BehaviorSubject, type Subscription } from "./rxjs-imports.js";
 import { PeerError, describe, toPeerError } from "./errors.js";
 import { HEARTBEAT, livenessClock } from "./liveness.js";
-import { isBlob, readBlobs } from "./read-blobs.js";
+import { blobBytes, isBlob } from "./read-blobs.js";
 import { refusedAsClosed } from "./runtime-quirks.js";
 import type { PeerData, PeerMessage } from "./types.js";
 
@@ -117,25 +117,19 @@ export class DataChannelLink {
     // A Blob that cannot be read is reported, and what was queued behind it is still sent.
     this.#queue
       .pipe(
-        concatMap((data) =>
-          of(data).pipe(
-            readBlobs(),
-            catchError((error: PeerError) => {
-              handlers.error(error);
-              return EMPTY;
-            }),
-            finalize(() => this.#queued--),
-          ),
-        ),
+        concatMap(async (data) => {
+          try {
+            const bytes = isBlob(data) ? await blobBytes(data) : data;
+            if (this.isOpen) this.#sendNow(bytes);
+          } catch (error) {
+            // blobBytes and #sendNow throw nothing but PeerErrors.
+            handlers.error(error as PeerError);
+          } finally {
+            this.#queued--;
+          }
+        }),
       )
-      .subscribe((data) => {
-        try {
-          if (this.isOpen) this.#sendNow(data);
-        } catch (error) {
-          // #sendNow throws nothing but PeerErrors.
-          handlers.error(error as PeerError);
-        }
-      });
+      .subscribe();
     if (channel.readyState === "open") queueMicrotask(() => this.#onChannelOpen());
   }
 

@@ -62,6 +62,23 @@ describe("data", () => {
     expect(last).to.equal("after");
   });
 
+  it("reports a Blob that cannot be read as ERR_DATA_CHANNEL, and still sends what came after it", async () => {
+    const { a, b } = await connectedPair();
+    const received = firstValueFrom(b.data$.pipe(take(2), toArray()));
+    const error = firstValueFrom(a.error$);
+    // A File whose backing file vanished rejects its read the same way.
+    const unreadable = new Blob(["gone"]);
+    unreadable.arrayBuffer = () => Promise.reject(new Error("the file is gone"));
+    a.send("before");
+    a.send(unreadable);
+    a.send("after");
+    const reported = await error;
+    expect(reported).to.be.instanceOf(PeerError).with.property("code", "ERR_DATA_CHANNEL");
+    expect(reported.message).to.match(/could not read a Blob of 4 bytes: the file is gone/);
+    expect(await received).to.deep.equal(["before", "after"]);
+    expect(a.ready).to.equal(true);
+  });
+
   it("sends the bytes a buffer held when send() was called, even behind a Blob still being read", async () => {
     const { a, b } = await connectedPair();
     const received = firstValueFrom(b.data$.pipe(take(3), toArray()));
