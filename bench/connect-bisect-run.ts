@@ -1,0 +1,40 @@
+/**
+ * Runs bench/connect-bisect.ts on Node (@roamhq/wrtc) or in headless Chromium:
+ *
+ *   node --expose-gc --import tsx bench/connect-bisect-run.ts [--runtime=node|chromium] [--pairs=40] [--variants=raw,neg,...,rxpeer,rtco]
+ */
+import { build } from "esbuild";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { findChromium } from "../scripts/browsers.mjs";
+import type { BisectResult } from "./connect-bisect.js";
+
+const option = (name: string, fallback: string): string => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const runtime = option("runtime", "node");
+const pairs = Number(option("pairs", "40"));
+const names = option("variants", "raw,neg,negAfter,marker,chain,sdp,json,all,rxpeer,rtco").split(",");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+let results: BisectResult[];
+if (runtime === "node") {
+  const { default: wrtc } = await import("@roamhq/wrtc");
+  const { bisect } = await import("./connect-bisect.js");
+  const { rtcoContender, rtcoPeerConnection } = await import("./contenders/rtco.js");
+  const { default: RtcoPeer } = await import("@rtco/peer");
+  (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = rtcoPeerConnection(wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection);
+  const rtco = rtcoContender(RtcoPeer);
+  results = await bisect(wrtc as never, names, pairs, () => rtco.connect() as never);
+} else {
+  const page = await build({ stdin: { contents: `import { bisect } from "./bench/connect-bisect.ts"; import RtcoPeer from "@rtco/peer"; import { rtcoContender } from "./bench/contenders/rtco.ts"; const rtco = rtcoContender(RtcoPeer); globalThis.runBisect = (names, pairs) => bisect(undefined, names, pairs, () => rtco.connect());`, resolveDir: root, loader: "ts" }, bundle: true, format: "iife", platform: "browser", target: "es2022", conditions: ["browser"], write: false, logLevel: "warning" });
+  const browser = await chromium.launch({ executablePath: (await findChromium()).path, args: ["--no-sandbox", "--disable-background-networking", "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--js-flags=--expose-gc"], headless: true });
+  const tab = await browser.newPage();
+  tab.on("pageerror", (error) => console.error(error.message));
+  await tab.goto("about:blank");
+  await tab.addScriptTag({ content: page.outputFiles[0]?.text ?? "" });
+  results = await tab.evaluate(([n, p]) => (globalThis as unknown as { runBisect: (n: string[], p: number) => Promise<BisectResult[]> }).runBisect(n, p), [names, pairs] as const);
+  await browser.close();
+}
+const { summary } = await import("./connect-bisect.js");
+console.log(`${runtime}, ${pairs} pairs each\n${summary(results)}`);
+process.exit(0);
