@@ -26,13 +26,26 @@ if (runtime === "node") {
   const rtco = rtcoContender(RtcoPeer);
   results = await bisect(wrtc as never, names, pairs, () => rtco.connect() as never);
 } else {
-  const page = await build({ stdin: { contents: `import { bisect } from "./bench/connect-bisect.ts"; import RtcoPeer from "@rtco/peer"; import { rtcoContender } from "./bench/contenders/rtco.ts"; const rtco = rtcoContender(RtcoPeer); globalThis.runBisect = (names, pairs) => bisect(undefined, names, pairs, () => rtco.connect());`, resolveDir: root, loader: "ts" }, bundle: true, format: "iife", platform: "browser", target: "es2022", conditions: ["browser"], write: false, logLevel: "warning" });
+  const page = await build({ stdin: { contents: `import { bisect, instrumented } from "./bench/connect-bisect.ts"; import RtcoPeer from "@rtco/peer"; import { rtcoContender } from "./bench/contenders/rtco.ts"; const rtco = rtcoContender(RtcoPeer); globalThis.runBisect = (names, pairs, timeline) => { if (timeline) globalThis.RTCPeerConnection = instrumented(globalThis.RTCPeerConnection); return bisect(undefined, names, pairs, () => rtco.connect()); };`, resolveDir: root, loader: "ts" }, bundle: true, format: "iife", platform: "browser", target: "es2022", conditions: ["browser"], write: false, logLevel: "warning" });
   const browser = await chromium.launch({ executablePath: (await findChromium()).path, args: ["--no-sandbox", "--disable-background-networking", "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--js-flags=--expose-gc"], headless: true });
   const tab = await browser.newPage();
   tab.on("pageerror", (error) => console.error(error.message));
   await tab.goto("about:blank");
   await tab.addScriptTag({ content: page.outputFiles[0]?.text ?? "" });
-  results = await tab.evaluate(([n, p]) => (globalThis as unknown as { runBisect: (n: string[], p: number) => Promise<BisectResult[]> }).runBisect(n, p), [names, pairs] as const);
+  const profile = option("profile", "");
+  const cdp = profile ? await tab.context().newCDPSession(tab) : undefined;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+    await cdp.send("Profiler.start");
+  }
+  results = await tab.evaluate(([n, p, t]) => (globalThis as unknown as { runBisect: (n: string[], p: number, t: boolean) => Promise<BisectResult[]> }).runBisect(n, p, t), [names, pairs, option("timeline", "0") === "1"] as const);
+  if (cdp) {
+    const { profile: taken } = await cdp.send("Profiler.stop");
+    const { writeFileSync, mkdirSync } = await import("node:fs");
+    mkdirSync(profile, { recursive: true });
+    writeFileSync(join(profile, "page.cpuprofile"), JSON.stringify(taken));
+  }
   await browser.close();
 }
 const { summary } = await import("./connect-bisect.js");

@@ -206,6 +206,7 @@ export const VARIANTS: Record<string, Flags> = {
 
 export interface BisectResult {
   name: string;
+  timelines?: { at: number; what: string }[][];
   connect: number[];
   connected: number[];
 }
@@ -214,10 +215,20 @@ export interface BisectResult {
  * Times `pairs` pairs of each named variant ("rxpeer" is rxpeer itself), taking turns pair by
  * pair in a rotating order, each pair after a gc() (where exposed) and 10 ms, as the bench does.
  */
+const recorded = new Map<string, number[]>();
+/** Durations recorded by instrumented sources (globalThis.__t / __rec), each as its median and sum per pair. */
+export function recordedSummary(pairs: number): string {
+  return [...recorded].sort().map(([k, l]) => { const s = [...l].sort((a, b) => a - b); return `${k.padEnd(36)} ${(l.length / pairs).toFixed(1)}x median ${(s[s.length >> 1] ?? 0).toFixed(3)} sum/pair ${(l.reduce((a, b) => a + b, 0) / pairs).toFixed(3)}`; }).join("\n");
+}
+const record = (k: string, ms: number): void => void recorded.set(k, [...(recorded.get(k) ?? []), ms]);
+(globalThis as { __rec?: typeof record }).__rec = record;
+(globalThis as { __t?: unknown }).__t = (k: string, f: () => unknown) => { const t = performance.now(); try { return f(); } finally { record(k, performance.now() - t); } };
+
 export async function bisect(webrtc: WebRTC | undefined, names: string[], pairs: number, rtco?: () => Promise<Greeting & { close(): void }>): Promise<BisectResult[]> {
-  const results = names.map((name) => ({ name, connect: [] as number[], connected: [] as number[] }));
+  const results: BisectResult[] = names.map((name) => ({ name, connect: [] as number[], connected: [] as number[] }));
   const run = (name: string): Promise<Greeting & { close(): void }> => {
-    if (name === "rxpeer") return linkRxpeer(webrtc);
+    (globalThis as { __ab?: Set<string> }).__ab = new Set(name.split(":").slice(1).join(":").split("+"));
+    if (name.startsWith("rxpeer")) return linkRxpeer(webrtc);
     if (name === "rtco" && rtco) return rtco();
     const flags = VARIANTS[name];
     if (!flags) throw new Error(`no variant ${name}`);
@@ -230,15 +241,29 @@ export async function bisect(webrtc: WebRTC | undefined, names: string[], pairs:
       if (!result) continue;
       (globalThis as { gc?: () => void }).gc?.();
       await nextTask(10);
+      nextTimeline();
+      const began = performance.now();
+      const g = globalThis as { __closed?: (t: number) => void; __closes?: number[] };
+      g.__closes ??= [];
+      const closes = g.__closes;
+      g.__closed = (t) => void closes.push(t);
       const pair = await run(result.name);
+      const ended = performance.now();
+      const during = closes.filter((t) => t >= began && t <= ended).length;
+      closes.length = 0;
+      if (during) (result as { during?: number }).during = ((result as { during?: number }).during ?? 0) + during;
       // Round -1 warms every variant up, untimed.
       if (round >= 0) {
         result.connect.push(pair.connectMs);
         result.connected.push(pair.connectDetail.connected);
+        const line = nextTimeline();
+        line.push({ at: pair.connectDetail.toAnswerer, what: "greet: to answerer" }, { at: pair.connectDetail.toInitiator, what: "greet: to initiator" });
+        (result.timelines ??= []).push(line);
       }
       pair.close();
     }
   }
+  (results[0] as { recorded?: string } | undefined ?? {}).recorded = recordedSummary(pairs + 1);
   return results;
 }
 
@@ -249,5 +274,113 @@ export function summary(results: BisectResult[]): string {
     return `${median(sorted).toFixed(2)} (${percentile(sorted, 0.1).toFixed(1)}-${percentile(sorted, 0.9).toFixed(1)})`;
   };
   const base = median(results[0]?.connect ?? []);
-  return results.map((r) => `${r.name.padEnd(10)} connect ${fmt(r.connect).padEnd(20)} x${(median(r.connect) / base).toFixed(2)}  connected ${fmt(r.connected)}`).join("\n");
+  // The mean of the middle half: steadier than the median on a loaded machine.
+  const mid = (values: number[]): number => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const half = sorted.slice(sorted.length >> 2, sorted.length - (sorted.length >> 2));
+    return half.reduce((sum, v) => sum + v, 0) / half.length;
+  };
+  const baseMid = mid(results[0]?.connect ?? []);
+  const extra = (results[0] as { recorded?: string } | undefined)?.recorded;
+  if (extra) console.log(extra);
+  console.log("closes during a pair:", results.map((r) => `${r.name}: ${(r as { during?: number }).during ?? 0}`).join(", "));
+  const timed = results.filter((r) => r.timelines?.[0]?.length);
+  const spans = [["A setRemoteDescription answer done", "A channel open"], ["B setLocalDescription answer done", "B ice connected"], ["A ice connected", "A channel open"], ["A channel open", "B channel open"], ["A channel open", "B message"], ["B channel open", "B message"], ["B message", "greet: to answerer"], ["B message", "A message"], ["A constructed", "A setLocalDescription offer done"], ["A setLocalDescription offer done", "B setLocalDescription answer done"], ["B setLocalDescription answer done", "A setRemoteDescription answer done"]] as const;
+  for (const r of timed) {
+    const at = (line: { at: number; what: string }[], what: string): number => line.find((e) => e.what === what)?.at ?? Number.NaN;
+    console.log(`${r.name}: ${spans.map(([from, to]) => `${from} -> ${to}: ${median((r.timelines ?? []).map((l) => at(l, to) - at(l, from)).filter((d) => !Number.isNaN(d))).toFixed(2)}`).join("\n   ")}`);
+  }
+  if (timed.length > 0) console.log(sideBySide(timed));
+  return results.map((r) => `${r.name.padEnd(12)} connect ${fmt(r.connect).padEnd(20)} x${(median(r.connect) / base).toFixed(2)}  mid-half mean ${mid(r.connect).toFixed(2)} x${(mid(r.connect) / baseMid).toFixed(2)}  connected ${fmt(r.connected)}`).join("\n");
+}
+
+/** Each event of the pair being timed, by name, in ms from its start (filled when {@link instrumented} is installed). */
+let timeline: { at: number; what: string }[] = [];
+let pairStart = 0;
+let made = 0;
+
+/**
+ * An RTCPeerConnection that records its signaling calls, candidates, state changes and its
+ * channels' open and first message ("A" is the first of a pair, "B" the second).
+ */
+export function instrumented(Base: typeof RTCPeerConnection): typeof RTCPeerConnection {
+  const mark = (what: string): void => void timeline.push({ at: performance.now() - pairStart, what });
+  const names = new WeakMap<object, string>();
+  const watch = (name: string, channel: RTCDataChannel): void => {
+    channel.addEventListener("open", () => mark(`${name} channel open`));
+    channel.addEventListener("message", () => mark(`${name} message`));
+  };
+  class Instrumented extends Base {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      const name = made++ % 2 === 0 ? "A" : "B";
+      names.set(this, name);
+      mark(`${name} constructed`);
+      this.addEventListener("icecandidate", (event) => mark(`${name} local candidate ${event.candidate ? event.candidate.candidate.split(" ").slice(2, 3).join("") + " " + (event.candidate.candidate.split(" ")[7] ?? "") : "null"}`));
+      this.addEventListener("iceconnectionstatechange", () => mark(`${name} ice ${this.iceConnectionState}`));
+      this.addEventListener("connectionstatechange", () => mark(`${name} connection ${this.connectionState}`));
+      this.addEventListener("signalingstatechange", () => mark(`${name} signaling ${this.signalingState}`));
+      this.addEventListener("negotiationneeded", () => mark(`${name} negotiationneeded`));
+      this.addEventListener("datachannel", (event) => (mark(`${name} datachannel`), watch(name, event.channel)));
+    }
+    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+      const channel = super.createDataChannel(label, init);
+      mark(`${names.get(this)} createDataChannel`);
+      watch(names.get(this) ?? "?", channel);
+      return channel;
+    }
+  }
+  const prototype = Instrumented.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ["createOffer", "createAnswer", "setLocalDescription", "setRemoteDescription", "addIceCandidate"]) {
+    const original = (Base.prototype as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
+    if (!original) continue;
+    prototype[method] = function (this: RTCPeerConnection, ...args: unknown[]) {
+      const name = names.get(this) ?? "?";
+      const kind = method.endsWith("Description") ? ` ${(args[0] as { type?: string } | undefined)?.type ?? ""}` : "";
+      mark(`${name} ${method}${kind}`);
+      const result = original.apply(this, args) as Promise<unknown>;
+      void result.then(() => mark(`${name} ${method}${kind} done`), () => mark(`${name} ${method}${kind} failed`));
+      return result;
+    };
+  }
+  return Instrumented;
+}
+
+/** Starts a pair's timeline; returns the one before. */
+export function nextTimeline(): { at: number; what: string }[] {
+  const done = timeline;
+  timeline = [];
+  pairStart = performance.now();
+  made = 0;
+  return done;
+}
+
+/** Each event's median time over the timelines, nth occurrences apart, in order. */
+export function medianTimeline(lines: { at: number; what: string }[][]): string {
+  const byName = new Map<string, number[]>();
+  for (const line of lines) {
+    const seen = new Map<string, number>();
+    for (const { at, what } of line) {
+      const nth = (seen.get(what) ?? 0) + 1;
+      seen.set(what, nth);
+      const key = nth > 1 ? `${what} #${nth}` : what;
+      byName.set(key, [...(byName.get(key) ?? []), at]);
+    }
+  }
+  return [...byName.entries()]
+    .filter(([, ats]) => ats.length * 2 >= lines.length)
+    .map(([what, ats]) => ({ what, at: median(ats) }))
+    .sort((x, y) => x.at - y.at)
+    .map(({ what, at }) => `  ${at.toFixed(2).padStart(7)} ${what}`)
+    .join("\n");
+}
+
+/** The median timelines of several variants as columns, rows in the first one's order. */
+function sideBySide(results: BisectResult[]): string {
+  const medians = results.map((r) => new Map(medianTimeline(r.timelines ?? []).split("\n").map((line) => {
+    const [at = "", ...what] = line.trim().split(" ");
+    return [what.join(" "), at] as const;
+  })));
+  const names = [...new Set(medians.flatMap((m) => [...m.keys()]))].sort((x, y) => Number(medians[0]?.get(x) ?? medians[1]?.get(x) ?? 99) - Number(medians[0]?.get(y) ?? medians[1]?.get(y) ?? 99));
+  return [`${"".padEnd(40)}${results.map((r) => r.name.padStart(10)).join("")}`, ...names.map((n) => `${n.padEnd(40)}${medians.map((m) => (m.get(n) ?? "-").padStart(10)).join("")}`)].join("\n");
 }

@@ -23,6 +23,12 @@ export const OPEN_MARKER = "\u0000rxpeer:open";
 export const READY_TIMEOUT_MS = 100;
 /** The stream id of the channel an rxpeer creator pre-negotiates. */
 export const PRE_NEGOTIATED_ID = 0;
+/**
+ * A message of up to this many bytes goes without reading the connection's limit: it fits any
+ * (RFC 8831's interoperable size). The limit is read at the first larger one: on @roamhq/wrtc
+ * that read blocks on the signaling thread, and at open it sat on the path of every connect.
+ */
+export const ALWAYS_FITS = 16 * 1024;
 
 /**
  * How a link opens (see `#onChannelOpen`):
@@ -51,7 +57,7 @@ export interface DataChannelHandlers {
   message(data: PeerMessage): void;
   close(): void;
   error(error: PeerError): void;
-  /** The connection's largest message, read once when the channel opens (a slow native read on @roamhq/wrtc). */
+  /** The connection's largest message, read once, at the first message over {@link ALWAYS_FITS} (a slow native read on @roamhq/wrtc). */
   maxMessageSize(): number;
   /** An rxpeer remote has sent nothing, not even a heartbeat, for `livenessTimeout` ms. */
   dead(): void;
@@ -75,7 +81,7 @@ export class DataChannelLink {
   // The marker the remote's first message may be (consumed then), until a first message came.
   #markerDue: string | undefined;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
-  #maxMessageSize = Infinity;
+  #maxMessageSize: number | undefined;
   // Sends waiting behind a Blob being read; while any is queued, later sends queue too, so order is kept.
   readonly #queue = new Subject<PeerData>();
   #queued = 0;
@@ -148,9 +154,9 @@ export class DataChannelLink {
     if (!blob && typeof data !== "string" && !(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
       throw new PeerError("ERR_DATA_CHANNEL", `send() takes a string, Blob, ArrayBuffer or ArrayBufferView, got ${describe(data)}`);
     }
-    const limit = this.#maxMessageSize;
     // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only a string that may be over is measured.
-    const bytes = blob ? data.size : typeof data !== "string" ? data.byteLength : data.length * 3 <= limit ? 0 : new Blob([data]).size;
+    const bytes = blob ? data.size : typeof data !== "string" ? data.byteLength : data.length * 3 <= (this.#maxMessageSize ?? ALWAYS_FITS) ? 0 : new Blob([data]).size;
+    const limit = bytes > ALWAYS_FITS ? (this.#maxMessageSize ??= this.#handlers.maxMessageSize()) : Infinity;
     if (bytes > limit) {
       throw new PeerError("ERR_FRAME_TOO_LARGE", `send() of ${bytes} bytes is over this connection's limit of ${limit} bytes (sctp.maxMessageSize): split it with chunk() from "rxpeer/operators"`);
     }
@@ -213,7 +219,6 @@ export class DataChannelLink {
   #reportOpen(): void {
     if (this.#state.value !== "opening") return;
     clearTimeout(this.#openTimer);
-    this.#maxMessageSize = this.#handlers.maxMessageSize();
     this.#state.next("open");
     if (this.#handshake === "lead" || this.#handshake === "follow") this.#watchLiveness();
     this.#handlers.open();

@@ -6,6 +6,7 @@ import { firstValueFrom, take, toArray } from "rxjs";
 import { PeerError, type Peer } from "../../src/index.js";
 import { linkPeers } from "../../src/index.js";
 import { wrtc } from "#test-runtime";
+import { ALWAYS_FITS } from "../../src/data-channel.js";
 import { connectedPair, makePeer } from "../support/peers.js";
 
 function limitOf(peer: Peer): number {
@@ -95,7 +96,7 @@ describe("message size", () => {
     expect(second).to.equal("then text");
   });
 
-  it("reads the limit from the connection once, not on every send", async () => {
+  it("reads the limit from the connection once, at the first message over 16 KiB, not at connect nor on every send", async () => {
     // A real connection, seen through a Proxy that counts reads of `sctp` (an own,
     // non-configurable accessor on @roamhq/wrtc's connections, so it cannot be redefined).
     let reads = 0;
@@ -118,9 +119,15 @@ describe("message size", () => {
     const b = makePeer();
     linkPeers(a, b);
     await firstValueFrom(a.connect$);
-    const arrived = firstValueFrom(b.data$.pipe(take(20), toArray()));
+    const small = firstValueFrom(b.data$.pipe(take(21), toArray()));
+    // 16 KiB fits every connection: no read for it (on @roamhq/wrtc the read blocks, and at connect it delayed the first message).
     for (let i = 0; i < 20; i++) a.send(String(i));
-    await arrived;
+    a.send(new Uint8Array(ALWAYS_FITS));
+    await small;
+    expect(reads, "reads before a message over 16 KiB").to.equal(0);
+    const large = firstValueFrom(b.data$.pipe(take(3), toArray()));
+    for (let i = 0; i < 3; i++) a.send(new Uint8Array(ALWAYS_FITS + 1));
+    expect((await large).map((message) => (message as ArrayBuffer).byteLength)).to.deep.equal([ALWAYS_FITS + 1, ALWAYS_FITS + 1, ALWAYS_FITS + 1]);
     expect(reads).to.equal(1);
   });
 });
