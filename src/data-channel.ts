@@ -3,7 +3,7 @@
  * handlers, normalises what arrives (text stays text, binary becomes an
  * ArrayBuffer on every runtime) and sends any PeerData in order.
  */
-import { Subject, concatMap, type BehaviorSubject, type Subscription } from "./rxjs-imports.js";
+import type { BehaviorSubject, Subscription } from "./rxjs-imports.js";
 import { PeerError, describe, toPeerError } from "./errors.js";
 import { HEARTBEAT, livenessClock } from "./liveness.js";
 import { blobBytes, isBlob } from "./read-blobs.js";
@@ -82,8 +82,9 @@ export class DataChannelLink {
   #markerDue: string | undefined;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
   #maxMessageSize: number | undefined;
-  // Sends waiting behind a Blob being read; while any is queued, later sends queue too, so order is kept.
-  readonly #queue = new Subject<PeerData>();
+  // Sends waiting behind a Blob being read, chained in order; while any is queued, later
+  // sends queue too, so order is kept. Each link of the chain settles (never rejects).
+  #queue = Promise.resolve();
   #queued = 0;
   // Liveness (with an rxpeer remote only): messages counted each way, read at each beat.
   readonly #livenessTimeout: number;
@@ -120,22 +121,6 @@ export class DataChannelLink {
       handlers.close();
     };
     channel.onerror = (event: Event) => this.#onChannelError(event);
-    // A Blob that cannot be read is reported, and what was queued behind it is still sent.
-    this.#queue
-      .pipe(
-        concatMap(async (data) => {
-          try {
-            const bytes = isBlob(data) ? await blobBytes(data) : data;
-            if (this.isOpen) this.#sendNow(bytes);
-          } catch (error) {
-            // blobBytes and #sendNow throw nothing but PeerErrors.
-            handlers.error(error as PeerError);
-          } finally {
-            this.#queued--;
-          }
-        }),
-      )
-      .subscribe();
     if (channel.readyState === "open") queueMicrotask(() => this.#onChannelOpen());
   }
 
@@ -163,7 +148,8 @@ export class DataChannelLink {
     if (blob || this.#queued > 0) {
       this.#queued++;
       // Held behind a Blob: bytes are copied (into a Blob), so the caller may reuse its buffer once send() returns, as with a channel's own send().
-      this.#queue.next(blob || typeof data === "string" ? data : new Blob([data as BlobPart]));
+      const queued = blob || typeof data === "string" ? data : new Blob([data as BlobPart]);
+      this.#queue = this.#queue.then(() => this.#sendQueued(queued));
     } else this.#sendNow(data);
   }
 
@@ -173,13 +159,25 @@ export class DataChannelLink {
     this.#state.next("closed");
     clearTimeout(this.#openTimer);
     this.#liveness?.unsubscribe();
-    this.#queue.complete();
     const { channel } = this;
     channel.onopen = channel.onmessage = channel.onclose = channel.onerror = null;
     try {
       channel.close();
     } catch {
       // Already closed by the remote side or the connection: nothing left to release.
+    }
+  }
+
+  // A Blob that cannot be read is reported, and what was queued behind it is still sent.
+  async #sendQueued(data: string | Blob): Promise<void> {
+    try {
+      const bytes = isBlob(data) ? await blobBytes(data) : data;
+      if (this.isOpen) this.#sendNow(bytes);
+    } catch (error) {
+      // blobBytes and #sendNow throw nothing but PeerErrors.
+      this.#handlers.error(error as PeerError);
+    } finally {
+      this.#queued--;
     }
   }
 

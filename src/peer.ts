@@ -94,14 +94,17 @@ export class Peer extends PeerEventEmitter {
       log: this.#log,
     }, this.#options);
     this.#pc.onconnectionstatechange = () => this.#onConnectionStateChange();
-    this.#connectionStateSubject.pipe(iceRecovery()).subscribe((action) => {
-      if (action === "restart") {
-        this.#log.warn("connection failed: restarting ICE");
-        void this.#negotiation.restartIce();
-      } else {
-        this.#close(new PeerError("ERR_CONNECTION_FAILURE", "connection failed, and an ICE restart did not recover it"));
-      }
-    });
+    // #close passes "closed" on, which stops a restart's clock.
+    this.#connectionStateSubject.subscribe(
+      iceRecovery((action) => {
+        if (action === "restart") {
+          this.#log.warn("connection failed: restarting ICE");
+          void this.#negotiation.restartIce();
+        } else {
+          this.#close(new PeerError("ERR_CONNECTION_FAILURE", "connection failed, and an ICE restart did not recover it"));
+        }
+      }),
+    );
     const { channelConfig, channelName } = this.#options;
     if (channelConfig.negotiated) {
       // The user's own negotiated channel, made on both sides: it carries no handshake.

@@ -15,6 +15,14 @@ describe("remote process faults (soak)", () => {
     expect(outcome.errors.map((error) => error.code)).toEqual(["ERR_CONNECTION_FAILURE"]);
   }, vanishing);
 
+  // Liveness off: what a remote that is not rxpeer gets. ICE fails, the one restart goes
+  // unanswered, and ICE_RESTART_TIMEOUT_MS later the peer gives up (docs/reliability.md).
+  it("SIGKILL with liveness off: the ICE restart goes unanswered and the peer gives up", async () => {
+    const outcome = await remoteFault((remote) => remote.child.kill("SIGKILL"), { livenessTimeout: 0 });
+    console.log(`[figure] remote SIGKILLed, liveness off: close$ after ${outcome.closeAfterMs.toFixed(0)} ms`);
+    expect(outcome.errors.map((error) => error.message)).toEqual(["connection failed, and an ICE restart did not recover it"]);
+  }, 90_000);
+
   it("process.exit() without closing anything", async () => {
     const outcome = await remoteFault((remote) => remote.command({ exit: true }));
     console.log(`[figure] remote process.exit(): close$ after ${outcome.closeAfterMs.toFixed(0)} ms`);
