@@ -3,7 +3,7 @@
  * handlers, normalises what arrives (text stays text, binary becomes an
  * ArrayBuffer on every runtime) and sends any PeerData in order.
  */
-import type { BehaviorSubject, Subscription } from "./rxjs-imports.js";
+import type { BehaviorSubject } from "./rxjs-imports.js";
 import { PeerError, describe, toPeerError } from "./errors.js";
 import { HEARTBEAT, livenessClock } from "./liveness.js";
 import { blobBytes, isBlob } from "./read-blobs.js";
@@ -90,7 +90,8 @@ export class DataChannelLink {
   readonly #livenessTimeout: number;
   #received = 0;
   #sent = 0;
-  #liveness: Subscription | undefined;
+  // Stops the liveness clock, once it runs.
+  #liveness: (() => void) | undefined;
 
   /**
    * @param channel the RTCDataChannel to own
@@ -158,7 +159,7 @@ export class DataChannelLink {
     if (this.#state.value === "closed") return;
     this.#state.next("closed");
     clearTimeout(this.#openTimer);
-    this.#liveness?.unsubscribe();
+    this.#liveness?.();
     const { channel } = this;
     channel.onopen = channel.onmessage = channel.onclose = channel.onerror = null;
     try {
@@ -229,7 +230,7 @@ export class DataChannelLink {
     if (this.#liveness) return;
     // A beat goes out only if nothing else did since the last tick (or since the watch began).
     let sentBefore = this.#sent;
-    this.#liveness = livenessClock(() => this.#received, this.#livenessTimeout).subscribe((tick) => {
+    this.#liveness = livenessClock(() => this.#received, this.#livenessTimeout, (tick) => {
       if (tick === "dead") return this.#handlers.dead();
       try {
         if (this.#sent === sentBefore && this.isOpen) this.#sendNow(HEARTBEAT);

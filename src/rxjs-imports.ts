@@ -6,5 +6,5 @@
  * Modules the operators share (read-blobs.ts) import rxjs themselves: an operator bundled
  * alone would otherwise import every name listed here.
  */
-export { BehaviorSubject, Observable, Subject, defer, distinctUntilChanged, interval, map, takeWhile } from "rxjs";
+export { BehaviorSubject, Observable, Subject, distinctUntilChanged, map } from "rxjs";
 export type { OperatorFunction, Subscription } from "rxjs";
