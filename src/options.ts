@@ -74,7 +74,7 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
   // Each option's default, whose type (`typeof`, never null) the option must have: a wrong
   // type is a mistake to report at once, not a value to guess at (`channelConfig: 5` would
   // otherwise be silently dropped). `config` has none (the connection's own) but is an object.
-  const resolved: Omit<PeerOptions, "wrtc" | "config"> & { config?: RTCConfiguration } = {
+  const resolved: Omit<PeerOptions, "wrtc"> = {
     debug: 1,
     initiator: false,
     config: undefined,
@@ -108,7 +108,6 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
   }
   return {
     ...resolved,
-    config: options.config,
     channelName: options.channelName ?? randomLabel(),
     wrtc: wrtc as WebRTCImplementation,
   };

@@ -177,6 +177,11 @@ describe("hostile calls", () => {
         expect(await outcomeOf(undefined, () => new Peer(withRuntime as Partial<PeerOptions>))).to.equal(expected);
       });
     }
+
+    it("a good config reaches the RTCPeerConnection, as the bad ones are refused", () => {
+      const peer = makePeer({ config: { bundlePolicy: "max-bundle", iceTransportPolicy: "relay" } });
+      expect(peer.connection.getConfiguration()).to.include({ bundlePolicy: "max-bundle", iceTransportPolicy: "relay" });
+    });
   });
 
   describe("from inside handlers", () => {
