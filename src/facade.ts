@@ -132,15 +132,21 @@ export interface PeerEventEmitter extends PeerEventStreams {}
 export class PeerEventEmitter {
   // Every listener of every event, in the order they were added.
   #registrations: Registration<PeerEventName>[] = [];
-  // Each event's Observable: a view of its Subject, `signal` held until taken.
-  readonly #sources = {} as PeerEventSources;
+  readonly #emit: PeerEventSubjects;
+  // Each event's Observable, made at its first use (a view of its Subject); `signal`'s from the
+  // start, as it holds what is emitted until taken. Made per Peer, they cost each connect.
+  readonly #sources: Partial<PeerEventSources>;
+
+  // The streams are getters of the prototype, defined once, not properties of every instance.
+  static {
+    for (const name of PEER_EVENT_NAMES) {
+      Object.defineProperty(this.prototype, `${name}$`, { get(this: PeerEventEmitter) { return this.#source(name); }, enumerable: true });
+    }
+  }
 
   constructor(emit: PeerEventSubjects) {
-    for (const name of PEER_EVENT_NAMES) {
-      const subject = emit[name] as Subject<unknown>;
-      const source = ((this.#sources as Record<string, Observable<unknown>>)[name] = name === "signal" ? holdUntilTaken(subject) : subject.asObservable());
-      Object.defineProperty(this, `${name}$`, { value: source, enumerable: true });
-    }
+    this.#emit = emit;
+    this.#sources = { signal: holdUntilTaken(emit.signal) };
   }
 
   /** Calls `listener` on every `event`. */
@@ -202,8 +208,8 @@ export class PeerEventEmitter {
     const registration: Registration<E> = { event, listener, context, once };
     this.#registrations.push(registration);
     // An event name of no Observable (eventemitter3 takes any) keeps its listener, never called.
-    if (!Object.hasOwn(this.#sources, event)) return this;
-    const source: Observable<PeerEmissions[E]> = this.#sources[event];
+    if (!Object.hasOwn(this.#emit, event)) return this;
+    const source = this.#source(event);
     const argsOf = (PEER_EVENTS satisfies ArgsOf as ArgsOf)[event];
     // The subscriber is kept before subscribing, so a listener forgotten while the source
     // emits inside subscribe() (held signals) stops it at once and leaves the rest held.
@@ -218,6 +224,10 @@ export class PeerEventEmitter {
       complete: () => this.#forget(registration),
     });
     return this;
+  }
+
+  #source<E extends PeerEventName>(event: E): Observable<PeerEmissions[E]> {
+    return ((this.#sources as Record<string, Observable<unknown>>)[event] ??= (this.#emit[event] as Subject<unknown>).asObservable()) as Observable<PeerEmissions[E]>;
   }
 
   #forget(registration: Registration<PeerEventName>): void {
