@@ -19,14 +19,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 let results: BisectResult[];
 if (runtime === "node") {
   const { default: wrtc } = await import("@roamhq/wrtc");
-  const { bisect } = await import("./connect-bisect.js");
+  const { bisect, otherBuilds } = await import("./connect-bisect.js");
+  // "rxpeer-main": a copy of another checkout's src/ in bench/.main (git archive main src | tar -x -C bench/.main).
+  if (names.includes("rxpeer-main")) otherBuilds["rxpeer-main"] = (await import("./.main/src/index.js" as string)) as never;
   const { rtcoContender, rtcoPeerConnection } = await import("./contenders/rtco.js");
   const { default: RtcoPeer } = await import("@rtco/peer");
   (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = rtcoPeerConnection(wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection);
   const rtco = rtcoContender(RtcoPeer);
   results = await bisect(wrtc as never, names, pairs, () => rtco.connect() as never);
 } else {
-  const page = await build({ stdin: { contents: `import { bisect, instrumented } from "./bench/connect-bisect.ts"; import RtcoPeer from "@rtco/peer"; import { rtcoContender } from "./bench/contenders/rtco.ts"; const rtco = rtcoContender(RtcoPeer); globalThis.runBisect = (names, pairs, timeline) => { if (timeline) globalThis.RTCPeerConnection = instrumented(globalThis.RTCPeerConnection); return bisect(undefined, names, pairs, () => rtco.connect()); };`, resolveDir: root, loader: "ts" }, bundle: true, format: "iife", platform: "browser", target: "es2022", conditions: ["browser"], write: false, logLevel: "warning" });
+  const page = await build({ stdin: { contents: `import { bisect, instrumented, otherBuilds } from "./bench/connect-bisect.ts"; ${names.includes("rxpeer-main") ? `import * as main from "./bench/.main/src/index.ts"; otherBuilds["rxpeer-main"] = main;` : ""} import RtcoPeer from "@rtco/peer"; import { rtcoContender } from "./bench/contenders/rtco.ts"; const rtco = rtcoContender(RtcoPeer); globalThis.runBisect = (names, pairs, timeline) => { if (timeline) globalThis.RTCPeerConnection = instrumented(globalThis.RTCPeerConnection); return bisect(undefined, names, pairs, () => rtco.connect()); };`, resolveDir: root, loader: "ts" }, bundle: true, format: "iife", platform: "browser", target: "es2022", conditions: ["browser"], write: false, logLevel: "warning" });
   const browser = await chromium.launch({ executablePath: (await findChromium()).path, args: ["--no-sandbox", "--disable-background-networking", "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--js-flags=--expose-gc"], headless: true });
   const tab = await browser.newPage();
   tab.on("pageerror", (error) => console.error(error.message));

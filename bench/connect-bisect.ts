@@ -170,8 +170,12 @@ export async function linkBisected(webrtc: WebRTC, flags: Flags): Promise<Greeti
   };
 }
 
+/** Other builds of rxpeer to time beside this one, by variant name (e.g. a copy of main's src/, see bench/connect-timeline.ts). */
+export const otherBuilds: Record<string, { Peer: typeof Peer; linkPeers: typeof linkPeers }> = {};
+
 /** rxpeer itself, as the bench's contender drives it. */
-async function linkRxpeer(webrtc: WebRTC | undefined): Promise<Greeting & { close(): void }> {
+async function linkRxpeer(webrtc: WebRTC | undefined, build = { Peer, linkPeers }): Promise<Greeting & { close(): void }> {
+  const { Peer, linkPeers } = build;
   const wrtc = webrtc as WebRTCImplementation | undefined;
   const start = performance.now();
   const a = new Peer({ debug: 0, initiator: true, ...(wrtc ? { wrtc } : {}) });
@@ -228,6 +232,8 @@ export async function bisect(webrtc: WebRTC | undefined, names: string[], pairs:
   const results: BisectResult[] = names.map((name) => ({ name, connect: [] as number[], connected: [] as number[] }));
   const run = (name: string): Promise<Greeting & { close(): void }> => {
     (globalThis as { __ab?: Set<string> }).__ab = new Set(name.split(":").slice(1).join(":").split("+"));
+    const other = otherBuilds[name];
+    if (other) return linkRxpeer(webrtc, other);
     if (name.startsWith("rxpeer")) return linkRxpeer(webrtc);
     if (name === "rtco" && rtco) return rtco();
     const flags = VARIANTS[name];
