@@ -8,6 +8,7 @@ import { filter, firstValueFrom, lastValueFrom, take, tap, toArray } from "rxjs"
 import { runtimeName } from "#test-runtime";
 import { DEFAULT_HIGH_WATER_MARK, DEFAULT_PIECE_SIZE, DEFAULT_POLLED_HIGH_WATER_MARK, DEFAULT_WINDOW, receiveFiles, sendFile, isTransferFrame, type IncomingFile } from "../../operators/index.js";
 import { DATA_HEADER_SIZE } from "../../operators/transfer-frame.js";
+import type { Peer } from "../../src/index.js";
 import { connectedPair } from "../support/peers.js";
 import { patternBytes, sameBytes, sha256 } from "../support/bytes.js";
 import { countedChunks, readAll, sourceProbe } from "../support/transfer.js";
@@ -15,6 +16,24 @@ import { countedChunks, readAll, sourceProbe } from "../support/transfer.js";
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `work`, and if it fails, what each peer reported on error$ meanwhile: a transfer cut short
+ * says whether a peer gave the other up (ERR_CONNECTION_FAILURE from the liveness check, which
+ * a transport that delivers nothing for livenessTimeout under load can trip) or a channel closed.
+ */
+async function explained<T>(peers: Record<string, Peer>, work: () => Promise<T>): Promise<T> {
+  const seen: string[] = [];
+  const watching = Object.entries(peers).map(([name, peer]) => peer.error$.subscribe((err) => seen.push(`${name}: ${err.code} ${err.message}`)));
+  try {
+    return await work();
+  } catch (err) {
+    const reasons = seen.length > 0 ? seen.join("; ") : "no error on either peer's error$";
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (${reasons})`, { cause: err });
+  } finally {
+    for (const subscription of watching) subscription.unsubscribe();
+  }
+}
 
 describe(`file transfer flow control (${runtimeName})`, () => {
   it("a slow consumer keeps the sender's reads within one window (plus one source chunk) of what it has read", async () => {
@@ -80,8 +99,7 @@ describe(`file transfer flow control (${runtimeName})`, () => {
       ...fromA.map((bytes, i) => lastValueFrom(sendFile(a, new Blob([bytes]), { name: `a${i}`, pieceSize: 16 * KiB }))),
       ...fromB.map((bytes, i) => lastValueFrom(sendFile(b, countedChunks(bytes, 10_000, sourceProbe()), { name: `b${i}` }))),
     ]);
-    const [gotAtB, gotAtA] = await Promise.all([atB.then(collect), atA.then(collect)]);
-    await sent;
+    const [gotAtB, gotAtA] = await explained({ a, b }, () => Promise.all([atB.then(collect), atA.then(collect), sent]));
     for (const [i, bytes] of fromA.entries()) expect(gotAtB.get(`a${i}`), `a${i}`).to.equal(await sha256(bytes));
     for (const [i, bytes] of fromB.entries()) expect(gotAtA.get(`b${i}`), `b${i}`).to.equal(await sha256(bytes));
   });
@@ -93,10 +111,12 @@ describe(`file transfer flow control (${runtimeName})`, () => {
     const high = "bufferedAmountLowThreshold" in channel ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
     const total = (runtimeName === "node" ? 16 : 4) * MiB;
     let deepest = 0;
-    const incoming = firstValueFrom(receiveFiles(b)).then((file) => readAll(file.stream));
-    // Progress comes right after each piece is handed to the channel: the queue at its fullest.
-    const sending = lastValueFrom(sendFile(a, new Blob([patternBytes(total, 5)])).pipe(tap(() => (deepest = Math.max(deepest, channel.bufferedAmount)))));
-    const [received] = await Promise.all([incoming, sending]);
+    const [received] = await explained({ a, b }, () => {
+      const incoming = firstValueFrom(receiveFiles(b)).then((file) => readAll(file.stream));
+      // Progress comes right after each piece is handed to the channel: the queue at its fullest.
+      const sending = lastValueFrom(sendFile(a, new Blob([patternBytes(total, 5)])).pipe(tap(() => (deepest = Math.max(deepest, channel.bufferedAmount)))));
+      return Promise.all([incoming, sending]);
+    });
     expect(received.byteLength).to.equal(total);
     // What a chat message may wait behind, on a data channel whose queue a runtime lets grow to 16 MiB.
     expect(deepest, "deepest queue seen").to.be.at.most(high + DEFAULT_PIECE_SIZE + DATA_HEADER_SIZE);
