@@ -214,6 +214,32 @@ describe("chunk({ batch: true }) / dechunk", () => {
     expect(await collect(from(frames).pipe(dechunk()))).to.deep.equal(["alone"]);
   });
 
+  it("sends at the end of the task what its microtasks added too, in the order given", async () => {
+    const source = new Subject<string>();
+    const frames: ArrayBuffer[] = [];
+    source.pipe(batching()).subscribe((frame) => frames.push(frame));
+    source.next("first");
+    queueMicrotask(() => source.next("second"));
+    void Promise.resolve().then(() => source.next("third"));
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    expect(await collect(from(frames).pipe(dechunk()))).to.deep.equal(["first", "second", "third"]);
+  });
+
+  it("errors ERR_FRAME_INVALID for a value it cannot frame, fed from inside its output as the task's batch goes out", async () => {
+    const source = new Subject<unknown>();
+    let end: unknown = "still open";
+    source.pipe(chunk({ batch: true }) as (source: Observable<unknown>) => Observable<ArrayBuffer>).subscribe({
+      next: () => source.next({ not: "a message" }),
+      error: (err: unknown) => (end = err),
+      complete: () => (end = "complete"),
+    });
+    source.next("alone");
+    // The batch goes out in a microtask of this task: its error is in before the next task.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    expectFrameError(end, "ERR_FRAME_INVALID", /object/);
+    expect(source.observed, "the source is let go").to.equal(false);
+  });
+
   it("sends a full frame at once, and a big message right after the batch before it", () => {
     const source = new Subject<PeerData>();
     const frames: ArrayBuffer[] = [];
