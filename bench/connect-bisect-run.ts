@@ -2,6 +2,13 @@
  * Runs bench/connect-bisect.ts on Node (@roamhq/wrtc) or in headless Chromium:
  *
  *   node --expose-gc --import tsx bench/connect-bisect-run.ts [--runtime=node|chromium] [--pairs=40] [--variants=raw,neg,...,rxpeer,rtco]
+ *     [--timeline=1] [--profile=DIR]
+ *
+ * Variants: see VARIANTS in bench/connect-bisect.ts; "rxpeer" (this checkout), "rxpeer-main" (a copy
+ * of main's src/ in bench/.main: git archive main src | tar -x -C bench/.main), "rtco" (@rtco/peer).
+ * --timeline=1 (Chromium): per-pair timelines of every signaling step, candidate, state change and
+ * channel event, side by side, and the median time of some spans per pair. --profile=DIR
+ * (Chromium): the page's CPU profile (DevTools format) written to DIR/page.cpuprofile.
  */
 import { build } from "esbuild";
 import { dirname, join } from "node:path";

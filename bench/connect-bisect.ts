@@ -219,22 +219,12 @@ export interface BisectResult {
  * Times `pairs` pairs of each named variant ("rxpeer" is rxpeer itself), taking turns pair by
  * pair in a rotating order, each pair after a gc() (where exposed) and 10 ms, as the bench does.
  */
-const recorded = new Map<string, number[]>();
-/** Durations recorded by instrumented sources (globalThis.__t / __rec), each as its median and sum per pair. */
-export function recordedSummary(pairs: number): string {
-  return [...recorded].sort().map(([k, l]) => { const s = [...l].sort((a, b) => a - b); return `${k.padEnd(36)} ${(l.length / pairs).toFixed(1)}x median ${(s[s.length >> 1] ?? 0).toFixed(3)} sum/pair ${(l.reduce((a, b) => a + b, 0) / pairs).toFixed(3)}`; }).join("\n");
-}
-const record = (k: string, ms: number): void => void recorded.set(k, [...(recorded.get(k) ?? []), ms]);
-(globalThis as { __rec?: typeof record }).__rec = record;
-(globalThis as { __t?: unknown }).__t = (k: string, f: () => unknown) => { const t = performance.now(); try { return f(); } finally { record(k, performance.now() - t); } };
-
 export async function bisect(webrtc: WebRTC | undefined, names: string[], pairs: number, rtco?: () => Promise<Greeting & { close(): void }>): Promise<BisectResult[]> {
   const results: BisectResult[] = names.map((name) => ({ name, connect: [] as number[], connected: [] as number[] }));
   const run = (name: string): Promise<Greeting & { close(): void }> => {
-    (globalThis as { __ab?: Set<string> }).__ab = new Set(name.split(":").slice(1).join(":").split("+"));
     const other = otherBuilds[name];
     if (other) return linkRxpeer(webrtc, other);
-    if (name.startsWith("rxpeer")) return linkRxpeer(webrtc);
+    if (name === "rxpeer") return linkRxpeer(webrtc);
     if (name === "rtco" && rtco) return rtco();
     const flags = VARIANTS[name];
     if (!flags) throw new Error(`no variant ${name}`);
@@ -248,16 +238,7 @@ export async function bisect(webrtc: WebRTC | undefined, names: string[], pairs:
       (globalThis as { gc?: () => void }).gc?.();
       await nextTask(10);
       nextTimeline();
-      const began = performance.now();
-      const g = globalThis as { __closed?: (t: number) => void; __closes?: number[] };
-      g.__closes ??= [];
-      const closes = g.__closes;
-      g.__closed = (t) => void closes.push(t);
       const pair = await run(result.name);
-      const ended = performance.now();
-      const during = closes.filter((t) => t >= began && t <= ended).length;
-      closes.length = 0;
-      if (during) (result as { during?: number }).during = ((result as { during?: number }).during ?? 0) + during;
       // Round -1 warms every variant up, untimed.
       if (round >= 0) {
         result.connect.push(pair.connectMs);
@@ -269,7 +250,6 @@ export async function bisect(webrtc: WebRTC | undefined, names: string[], pairs:
       pair.close();
     }
   }
-  (results[0] as { recorded?: string } | undefined ?? {}).recorded = recordedSummary(pairs + 1);
   return results;
 }
 
@@ -287,9 +267,6 @@ export function summary(results: BisectResult[]): string {
     return half.reduce((sum, v) => sum + v, 0) / half.length;
   };
   const baseMid = mid(results[0]?.connect ?? []);
-  const extra = (results[0] as { recorded?: string } | undefined)?.recorded;
-  if (extra) console.log(extra);
-  console.log("closes during a pair:", results.map((r) => `${r.name}: ${(r as { during?: number }).during ?? 0}`).join(", "));
   const timed = results.filter((r) => r.timelines?.[0]?.length);
   const spans = [["A setRemoteDescription answer done", "A channel open"], ["B setLocalDescription answer done", "B ice connected"], ["A ice connected", "A channel open"], ["A channel open", "B channel open"], ["A channel open", "B message"], ["B channel open", "B message"], ["B message", "greet: to answerer"], ["B message", "A message"], ["A constructed", "A setLocalDescription offer done"], ["A setLocalDescription offer done", "B setLocalDescription answer done"], ["B setLocalDescription answer done", "A setRemoteDescription answer done"]] as const;
   for (const r of timed) {
