@@ -190,7 +190,15 @@ function typeAliasText(reflection) {
 
 function typeParametersText(parameters) {
   if (!parameters?.length) return "";
-  return `<${parameters.map((p) => `${p.name}${p.type ? ` extends ${typeText(p.type)}` : ""}${p.default ? ` = ${typeText(p.default)}` : ""}`).join(", ")}>`;
+  return `<${parameters.map((p) => `${p.name}${p.type ? ` extends ${typeText(constraintInStableOrder(p.type))}` : ""}${p.default ? ` = ${typeText(p.default)}` : ""}`).join(", ")}>`;
+}
+
+// A constraint such as `keyof PeerEvents` reaches TypeDoc as a union of string literals in the
+// checker's order of first sight, which any unrelated edit can change (and so stale the
+// reference): such a union is written in alphabetical order.
+function constraintInStableOrder(type) {
+  if (type.type !== "union" || !type.types.every((member) => member.type === "literal" && typeof member.value === "string")) return type;
+  return { ...type, types: [...type.types].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)) };
 }
 
 /** A signature as TypeScript: "arrow" `(a: A) => R`, "method" `<T>(a: A): R`, "call" `(a: A): R`. */
