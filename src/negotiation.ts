@@ -13,6 +13,7 @@
  */
 import { PeerError, toPeerError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { addRequestedTransceiver, askForOffer } from "./offer-requests.js";
 import { normaliseCandidate, supported } from "./runtime-quirks.js";
 import { candidateSignal, descriptionSignal, type DescriptionSignal, type ParsedSignal } from "./signal-format.js";
 import type { ResolvedOptions } from "./options.js";
@@ -39,9 +40,6 @@ export interface NegotiationHooks {
 /** Remote candidates held while no remote description is set; more than this is refused. */
 export const MAX_PENDING_CANDIDATES = 256;
 
-/** Transceivers a remote peer may make us add through transceiver requests, counting ours. */
-export const MAX_TRANSCEIVERS = 64;
-
 /**
  * Runs perfect negotiation for `pc`. The polite side rolls back its own offer on
  * collision; the impolite side ignores the remote one.
@@ -61,8 +59,6 @@ export class Negotiation {
   #offerWanted = false;
   // The initiator offers; an answerer once its remote peer is known to run perfect negotiation.
   #mayOffer: boolean;
-  // Transceivers of ours already asked for with a transceiverRequest.
-  readonly #requested = new WeakSet<RTCRtpTransceiver>();
   #closed = false;
   // Local candidates held back until the answer is applied and a remote candidate is in (see #makeOffer, #releaseLocal); undefined: none held.
   #heldLocal: SignalData[] | undefined;
@@ -123,7 +119,7 @@ export class Negotiation {
       if (signal.kind === "description") await this.#onRemoteDescription(signal);
       else if (signal.kind === "candidate") await this.#onRemoteCandidate(signal.candidate);
       else if (signal.kind === "end-of-candidates" && this.#hasRemoteDescription) this.#releaseLocal();
-      else if (signal.kind === "transceiver") this.#addRequestedTransceiver(signal.mediaKind, signal.init);
+      else if (signal.kind === "transceiver") addRequestedTransceiver(this.#pc, signal.mediaKind, signal.init);
       // An answerer that does not offer ignores a request to, as simple-peer's does.
       else if (signal.kind === "renegotiate" && this.#mayOffer) {
         if (this.#pc.signalingState === "stable") await this.#makeOffer();
@@ -161,14 +157,6 @@ export class Negotiation {
     this.#heldLocal = undefined;
   }
 
-  // Each request adds a transceiver for good: a remote peer may not grow the connection without bound.
-  #addRequestedTransceiver(kind: "audio" | "video", init: RTCRtpTransceiverInit): void {
-    if (this.#pc.getTransceivers().length >= MAX_TRANSCEIVERS) {
-      throw new PeerError("ERR_SIGNAL_INVALID", `too many transceivers requested (limit ${MAX_TRANSCEIVERS})`);
-    }
-    supported("media", () => this.#pc.addTransceiver(kind, init));
-  }
-
   #enqueue(what: string, step: () => Promise<void>): Promise<void> {
     return (this.#chain = this.#chain.then(async () => {
       if (this.#closed) return;
@@ -184,23 +172,7 @@ export class Negotiation {
     if (this.#mayOffer) await this.#makeOffer();
     // Before the first offer, or mid-exchange, nothing: negotiationneeded fires again once
     // stable if negotiation is still needed then (simple-peer drops such a first request too).
-    else if (this.#hasRemoteDescription && this.#pc.signalingState === "stable") this.#askForOffer(true);
-  }
-
-  // simple-peer's answerer protocol: a track of ours that no m-line carries yet needs a
-  // transceiver on the offerer's side; an m-line we start or stop sending on (addTrack
-  // reuses a transceiver the remote offer made), a plain request to renegotiate. Nothing
-  // else: @roamhq/wrtc also fires stale negotiationneeded events.
-  #askForOffer(forDirections: boolean): void {
-    const transceivers = this.#pc.getTransceivers();
-    const missing = transceivers.filter((t) => !t.mid && t.sender.track && t.direction !== "stopped" && !this.#requested.has(t));
-    for (const transceiver of missing) {
-      this.#requested.add(transceiver);
-      // recvonly: the offerer only receives on it (a sendrecv m-line would bring us a remote track of no stream).
-      this.#hooks.signal({ type: "transceiverRequest", transceiverRequest: { kind: transceiver.sender.track?.kind ?? "", init: { direction: "recvonly" } } });
-    }
-    const changed = transceivers.some((t) => t.mid && t.currentDirection && t.currentDirection !== "stopped" && sends(t.currentDirection) !== sends(t.direction));
-    if (missing.length === 0 && forDirections && changed) this.#hooks.signal({ type: "renegotiate", renegotiate: true });
+    else if (this.#hasRemoteDescription && this.#pc.signalingState === "stable") askForOffer(this.#pc, this.#hooks, true);
   }
 
   // `from` is "have-local-offer" only for an offer the implementation already set by itself.
@@ -284,7 +256,7 @@ export class Negotiation {
     hooks.settled();
     if (!this.#mayOffer) {
       // As simple-peer's answerer after each answer: ask for what the offer lacked.
-      this.#askForOffer(false);
+      askForOffer(this.#pc, this.#hooks, false);
     } else if (this.#offerWanted) {
       this.#offerWanted = false;
       await this.#makeOffer();
@@ -321,8 +293,4 @@ export class Negotiation {
       throw toPeerError("ERR_NEGOTIATION", "remote candidate refused", cause);
     }
   }
-}
-
-function sends(direction: RTCRtpTransceiverDirection | null): boolean {
-  return direction === "sendrecv" || direction === "sendonly";
 }

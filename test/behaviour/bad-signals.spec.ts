@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { firstValueFrom } from "rxjs";
 import { PeerError, linkPeers, type Peer, type PeerErrorCode } from "../../src/index.js";
-import { MAX_TRANSCEIVERS } from "../../src/negotiation.js";
+import { MAX_TRANSCEIVERS } from "../../src/offer-requests.js";
 import { parseSignal } from "../../src/signal-format.js";
 import { answererHolding, connected, makePeer } from "../support/peers.js";
 import { runtimeHasMedia } from "#test-runtime";
