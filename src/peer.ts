@@ -5,6 +5,7 @@
  */
 import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "./rxjs-imports.js";
 import { DataChannelLink, HANDSHAKE_PROTOCOL, PRE_NEGOTIATED_ID, type ChannelState, type OpenHandshake } from "./data-channel.js";
+import { closeConnection } from "./connection-close.js";
 import { PeerError, attempt } from "./errors.js";
 import { PeerEventEmitter, peerEvents, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
@@ -15,9 +16,6 @@ import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./option
 import { markSdp, type PreNegotiatedChannel } from "./sdp-marker.js";
 import { parseSignal, type DescriptionSignal } from "./signal-format.js";
 import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
-
-/** How long a closing peer waits for its channel's deferred close before closing the connection anyway. */
-const CHANNEL_CLOSE_WAIT_MS = 200;
 
 /**
  * A WebRTC peer whose every event is a hot Observable.
@@ -348,21 +346,7 @@ export class Peer extends PeerEventEmitter {
     this.#log.info("closing");
     this.#negotiation.close();
     this.#link?.close();
-    this.#pc.onconnectionstatechange = this.#pc.ondatachannel = this.#pc.ontrack = null;
-    const closeConnection = (): void => {
-      try {
-        this.#pc.close();
-      } catch (cause) {
-        this.#log.debug("RTCPeerConnection.close threw", cause);
-      }
-    };
-    // A channel still open after close() closes on a later turn (node-datachannel): closing the
-    // connection first could lose that close, and the remote would never see one. So wait for it.
-    const channel = this.#link?.channel;
-    if (channel?.readyState === "open") {
-      const timer = setTimeout(closeConnection, CHANNEL_CLOSE_WAIT_MS);
-      channel.addEventListener("close", () => (clearTimeout(timer), closeConnection()), { once: true });
-    } else closeConnection();
+    closeConnection(this.#pc, this.#link?.channel, this.#log);
     this.#channelState.next("closed");
     this.#connectionStateSubject.next("closed");
     this.#emit.close.next();

@@ -1,0 +1,36 @@
+/**
+ * The last step of closing a peer: the RTCPeerConnection's own close, timed so that the
+ * remote peer still learns that the data channel closed.
+ */
+import type { Logger } from "./logger.js";
+
+/** How long a closing peer waits for its channel's deferred close before closing the connection anyway. */
+const CHANNEL_CLOSE_WAIT_MS = 200;
+
+/**
+ * Detaches the connection's peer-level callbacks and closes it, after `channel`'s close
+ * when that is still to come; a `close()` that throws is logged, never thrown.
+ *
+ * A channel still open after close() closes on a later turn (node-datachannel): closing the
+ * connection first could lose that close, and the remote would never see one. So wait for it.
+ *
+ * @example
+ * ```ts
+ * channel.close();
+ * closeConnection(pc, channel, log); // pc closes once the channel has (or after a short wait)
+ * ```
+ */
+export function closeConnection(pc: RTCPeerConnection, channel: RTCDataChannel | undefined, log: Logger): void {
+  pc.onconnectionstatechange = pc.ondatachannel = pc.ontrack = null;
+  const close = (): void => {
+    try {
+      pc.close();
+    } catch (cause) {
+      log.debug("RTCPeerConnection.close threw", cause);
+    }
+  };
+  if (channel?.readyState === "open") {
+    const timer = setTimeout(close, CHANNEL_CLOSE_WAIT_MS);
+    channel.addEventListener("close", () => (clearTimeout(timer), close()), { once: true });
+  } else close();
+}
