@@ -130,8 +130,10 @@ function typeText(type, context = "none") {
       const args = type.typeArguments?.length ? `<${type.typeArguments.map((arg) => typeText(arg)).join(", ")}>` : "";
       return `${type.name}${args}`;
     }
-    case "union":
-      return wrap(type.types.map((member) => typeText(member, "union")).join(" | "), context === "array" || context === "intersection");
+    case "union": {
+      const members = context === "declared" ? type.types : inStableOrder(type.types);
+      return wrap(members.map((member) => typeText(member, "union")).join(" | "), context === "array" || context === "intersection");
+    }
     case "intersection":
       return wrap(type.types.map((member) => typeText(member, "intersection")).join(" & "), context === "array");
     case "array":
@@ -183,22 +185,23 @@ function reflectionTypeText(declaration) {
 /** A type alias; a long union goes one member per line, as Prettier would write it. */
 function typeAliasText(reflection) {
   const head = `type ${reflection.name}${typeParametersText(reflection.typeParameters)} =`;
-  const oneLine = `${head} ${typeText(reflection.type)};`;
+  const oneLine = `${head} ${typeText(reflection.type, "declared")};`;
   if (oneLine.length <= 100 || reflection.type?.type !== "union") return oneLine;
   return `${head}\n${reflection.type.types.map((member) => `  | ${typeText(member, "union")}`).join("\n")};`;
 }
 
 function typeParametersText(parameters) {
   if (!parameters?.length) return "";
-  return `<${parameters.map((p) => `${p.name}${p.type ? ` extends ${typeText(constraintInStableOrder(p.type))}` : ""}${p.default ? ` = ${typeText(p.default)}` : ""}`).join(", ")}>`;
+  return `<${parameters.map((p) => `${p.name}${p.type ? ` extends ${typeText(p.type)}` : ""}${p.default ? ` = ${typeText(p.default)}` : ""}`).join(", ")}>`;
 }
 
-// A constraint such as `keyof PeerEvents` reaches TypeDoc as a union of string literals in the
-// checker's order of first sight, which any unrelated edit can change (and so stale the
-// reference): such a union is written in alphabetical order.
-function constraintInStableOrder(type) {
-  if (type.type !== "union" || !type.types.every((member) => member.type === "literal" && typeof member.value === "string")) return type;
-  return { ...type, types: [...type.types].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)) };
+// A union the checker computed (`keyof PeerEvents` as a parameter's or a constraint's type)
+// reaches TypeDoc in the checker's order of first sight, which an unrelated edit can change
+// (and so stale the reference): one of string literals only is written in alphabetical order.
+// A type alias's own union is left as the source declares it.
+function inStableOrder(members) {
+  if (!members.every((member) => member.type === "literal" && typeof member.value === "string")) return members;
+  return [...members].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
 
 /** A signature as TypeScript: "arrow" `(a: A) => R`, "method" `<T>(a: A): R`, "call" `(a: A): R`. */
