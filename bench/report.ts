@@ -6,6 +6,7 @@
  */
 import { DEFAULT_WINDOW } from "../operators/receiveFiles.js";
 import { renderChart, type ChartGroup, type ChartRow } from "./chart.js";
+import { STALL_NOT_DEAD_MS, type LivenessRun } from "./liveness.js";
 import type { SizeRow } from "./size.js";
 import { PRIMARY, integrityOf, metricOf, ratioOf, spread, type Runs, type Spread } from "./stats.js";
 import { SERIES, type Figure, type Params } from "./tasks.js";
@@ -33,6 +34,8 @@ export interface BenchResults {
   versions: Record<string, string>;
   runtimes: RuntimeResults[];
   sizes: SizeRow[];
+  /** The liveness scenarios' runs (Node, two processes); absent from reports older than them. */
+  liveness?: LivenessRun[];
   /** Set by `--merge`: which runtimes were measured when, and which were kept from an earlier run. */
   merged?: string;
 }
@@ -270,6 +273,43 @@ function targets(results: BenchResults): TargetRow[] {
   return rows;
 }
 
+/** Seconds, median (min-max), of the runs' SIGKILL-to-close$ times. */
+function seconds(s: Spread): string {
+  const inSeconds = (ms: number): string => (ms / 1000).toFixed(1);
+  if (s.n === 0) return "-";
+  return s.n === 1 ? `${inSeconds(s.median)} s` : `${inSeconds(s.median)} s (${inSeconds(s.min)}-${inSeconds(s.max)})`;
+}
+
+/** Issue 14's liveness targets, judged over every run: each run must meet them. */
+function livenessTargets(runs: LivenessRun[]): [string, { text: string; met: boolean | undefined } | undefined][] {
+  const measured = runs.length > 0 ? runs : undefined;
+  const reported = (run: LivenessRun): boolean => run.error === undefined && run.killErrors.join() === "ERR_CONNECTION_FAILURE";
+  const close = spread(runs.map((run) => run.killToCloseMs ?? Number.NaN));
+  const leftAlone = runs.filter((run) => run.error === undefined && !run.stallClosed && run.stallTalkedAfter).length;
+  return [
+    [
+      "liveness: a remote process SIGKILLed is reported as ERR_CONNECTION_FAILURE, then close$, within 8 s (Node, default livenessTimeout)",
+      measured && { text: `${seconds(close)}, ${runs.filter(reported).length} of ${runs.length} runs reported it`, met: runs.every(reported) && close.n === runs.length && close.max <= 8_000 },
+    ],
+    [
+      `liveness: a remote process stopped for ${STALL_NOT_DEAD_MS / 1000} s is not declared dead, and the pair talks on (Node)`,
+      measured && { text: `${leftAlone} of ${runs.length} runs`, met: leftAlone === runs.length },
+    ],
+  ];
+}
+
+function livenessSection(runs: LivenessRun[]): string {
+  if (runs.length === 0) return "Not measured in this run.\n";
+  const rows = runs.map((run, index) => [
+    String(index + 1),
+    run.killToCloseMs === undefined ? "-" : run.killToCloseMs.toFixed(0),
+    run.killErrors.join(", ") || "none",
+    run.error ? "-" : run.stallClosed ? "declared dead" : run.stallTalkedAfter ? "left alone, talked on" : "left alone, did not talk on",
+    run.error ?? "",
+  ]);
+  return `${table(["run", "ms from SIGKILL to close$", "error$ before close$", `${STALL_NOT_DEAD_MS / 1000} s stall`, "failure"], rows)}\n`;
+}
+
 function targetsSection(results: BenchResults): string {
   const mark = (v: { text: string; met: boolean | undefined } | undefined): string =>
     v === undefined ? "n/a" : `${v.text} ${v.met === undefined ? "(not measured)" : v.met ? "**met**" : "**not met**"}`;
@@ -277,6 +317,8 @@ function targetsSection(results: BenchResults): string {
   const rows = targets(results).map((t) => [t.target, ...names.map((name) => mark(t.values[name]))]);
   const core = results.sizes[0];
   if (core) rows.push(["size: core <= 5 KiB min+gz", `${(core.gzip / 1024).toFixed(2)} KiB ${core.gzip <= 5 * 1024 ? "**met**" : "**not met**"}`, ...names.slice(1).map(() => "(same bundle)")]);
+  const onNodeOnly = (text: string): string[] => names.map((name) => (name === "node" ? text : "n/a"));
+  for (const [target, value] of livenessTargets(results.liveness ?? [])) rows.push([target, ...onNodeOnly(mark(value))]);
   return table(["target", ...names.map((name) => RUNTIME_TITLE[name])], rows);
 }
 
@@ -368,6 +410,10 @@ export function renderReport(results: BenchResults, notes: string): string {
       ...perRuntime(browserFilesSection),
     ]),
     section("6. Size", ["esbuild, browser platform, minified ES module, rxjs external, gzip -9.\n", sizeSection(results.sizes)]),
+    section("7. Liveness (Node)", [
+      "A local peer and a remote one in a child process (@roamhq/wrtc), connected and a message exchanged each way; then the remote process is SIGKILLed (no SCTP ABORT, no close ever sent), and the time to the survivor's `close$` is taken; then, with a fresh remote, its process is stopped (SIGSTOP) for 3 s and resumed, and a message must go each way. The same scenarios as the fault tests (test/support/remote-faults.ts), measured here. bench/liveness.ts.\n",
+      livenessSection(results.liveness ?? []),
+    ]),
     NOTES_MARKER,
     notes,
   ].join("\n");

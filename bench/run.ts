@@ -17,6 +17,7 @@ import { cpus, loadavg, release, totalmem, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureBrowserFiles } from "./browser-files.js";
+import { measureLiveness } from "./liveness.js";
 import { openBrowserBench } from "./browser.js";
 import { METAFILE, NOTES_MARKER, renderBenchChart, renderReport, type BenchResults, type RuntimeName, type RuntimeResults } from "./report.js";
 import { measureSizes } from "./size.js";
@@ -43,6 +44,8 @@ export interface BenchConfig {
   "node-datachannel"?: RuntimePlan;
   firefox?: RuntimePlan;
   size: boolean;
+  /** Runs of the liveness scenarios (bench/liveness.ts, Node); 0 or undefined: none. */
+  liveness?: number;
   /** Directory for benchmarks.md, .svg and .json; nothing is written when undefined. */
   outDir?: string;
   log?: (line: string) => void;
@@ -80,6 +83,7 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
     "node-datachannel": { params: { ...ISSUE_PARAMS, bulkBytes: 32 * MiB, connectPairs: 5 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 3 }, contenders: RAW_AND_RXPEER },
     firefox: { params: { ...ISSUE_PARAMS, bulkBytes: 16 * MiB, smallCount: 20_000 }, runs: { bulk: 3, small: 3, pingpong: 3, connect: 3 }, contenders: RAW_AND_RXPEER },
     size: true,
+    liveness: 3,
   },
   full: {
     profile: "full",
@@ -88,6 +92,7 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
     "node-datachannel": { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 }, contenders: RAW_AND_RXPEER },
     firefox: { params: ISSUE_PARAMS, runs: { bulk: 5, small: 5, pingpong: 5, connect: 5 }, contenders: RAW_AND_RXPEER },
     size: true,
+    liveness: 5,
   },
   smoke: {
     profile: "smoke",
@@ -102,6 +107,7 @@ export const PROFILES: Record<string, Omit<BenchConfig, "outDir" | "log">> = {
     "node-datachannel": { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0, browserFilesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
     firefox: { params: { bulkBytes: MiB, bulkMessageSize: 64 * KiB, smallCount: 200, smallSize: KiB, pingRounds: 50, pingSize: KiB, connectPairs: 2, memoryBytes: 0, filesBytes: 0, browserFilesBytes: 0 }, runs: { bulk: 1, small: 1, pingpong: 1, connect: 1 }, contenders: RAW_AND_RXPEER },
     size: true,
+    liveness: 1,
   },
 };
 
@@ -245,6 +251,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   }
 
   const sizes = config.size ? await measureSizes() : [];
+  const liveness = config.liveness ? await measureLiveness(config.liveness) : [];
+  for (const [index, run] of liveness.entries()) log(`liveness run ${index + 1}/${liveness.length}: ${run.error ?? `close$ ${run.killToCloseMs?.toFixed(0)} ms after SIGKILL (${run.killErrors.join(", ")}); 3 s stall: ${run.stallClosed ? "declared dead" : "left alone"}`}`);
   const cpu = cpus();
   const results: BenchResults = {
     profile: config.profile,
@@ -264,6 +272,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     },
     runtimes,
     sizes,
+    liveness,
   };
   if (config.outDir) writeReport(results, config.outDir);
   return results;
@@ -315,6 +324,7 @@ async function main(): Promise<void> {
     "node-datachannel": pick(profile["node-datachannel"], "node-datachannel"),
     firefox: pick(profile.firefox, "firefox"),
     size: profile.size && (!only || only.includes("size")),
+    liveness: !only || only.includes("liveness") ? profile.liveness : 0,
     outDir: previous ? undefined : outDir,
   });
   if (previous) {
@@ -323,8 +333,11 @@ async function main(): Promise<void> {
     const order: RuntimeName[] = ["node", "node-datachannel", "chromium", "firefox"];
     results.runtimes = [...previous.runtimes.filter((r) => !measured.has(r.runtime)), ...results.runtimes].sort((a, b) => order.indexOf(a.runtime) - order.indexOf(b.runtime));
     if (results.sizes.length === 0) results.sizes = previous.sizes;
-    results.merged = `${[...measured].join(", ")} measured on ${results.startedAt}; ${previous.runtimes.filter((r) => !measured.has(r.runtime)).map((r) => r.runtime).join(", ") || "nothing"} kept from ${previous.merged ?? previous.startedAt}`;
+    if (!results.liveness?.length) results.liveness = previous.liveness ?? [];
+    const remeasured = [...measured, ...(results.liveness?.length ? ["liveness"] : [])];
+    results.merged = `${remeasured.join(", ")} measured on ${results.startedAt}; ${previous.runtimes.filter((r) => !measured.has(r.runtime)).map((r) => r.runtime).join(", ") || "nothing"} kept from ${previous.merged ?? previous.startedAt}`;
     results.startedAt = previous.startedAt;
+    results.minutes += previous.minutes;
     writeReport(results, outDir);
   }
   console.log(`bench: done in ${results.minutes.toFixed(1)} minutes; wrote ${join(outDir, "benchmarks.md")}, benchmarks.svg and benchmarks.json`);

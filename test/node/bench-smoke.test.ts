@@ -58,9 +58,14 @@ describe("bench harness, smoke profile", () => {
       expect(report).toContain("Node (node-datachannel)");
       expect(report).toMatch(/^\| src\/signal-format\.ts \| \d+ \| \d+ \|$/m);
       expect(report).toMatch(/\| files: a 256 MiB Blob from one page to OPFS in another grows each page's memory <= 64 MiB \(Chromium\) \| n\/a \| n\/a \| sending [\d.]+ MiB, receiving [\d.]+ MiB \*\*(met|not met)\*\*/);
+      // Liveness between two processes: the scenarios ran, and the report judges both targets.
+      expect(results.liveness?.map((run) => run.error)).toEqual([undefined]);
+      expect(report).toMatch(/^\| liveness: a remote process SIGKILLed is reported as ERR_CONNECTION_FAILURE, then close\$, within 8 s [^|]*\| [\d.]+ s, 1 of 1 runs reported it \*\*(met|not met)\*\*/m);
+      expect(report).toMatch(/^\| liveness: a remote process stopped for 3 s is not declared dead[^|]*\| [01] of 1 runs \*\*(met|not met)\*\*/m);
+      expect(report).toContain("## 7. Liveness (Node)");
       expect(readFileSync(join(outDir, "benchmarks.svg"), "utf8")).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
-  }, 240_000);
+  }, 300_000);
 });
