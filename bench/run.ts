@@ -229,6 +229,10 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     }
   };
 
+  // First, while this process has nothing else open: each scenario checks that it leaves no
+  // timer or handle behind, which a browser still shutting down would blur.
+  const liveness = config.liveness ? await measureLiveness(config.liveness) : [];
+  for (const [index, run] of liveness.entries()) log(`liveness run ${index + 1}/${liveness.length}: ${run.error ?? `close$ ${run.killToCloseMs?.toFixed(0)} ms after SIGKILL (${run.killErrors.join(", ")}); 3 s stall: ${run.stallClosed ? "declared dead" : "left alone"}`}`);
   // browserFiles is Chromium's alone; memory and files are @roamhq/wrtc's alone.
   if (config.node) await runPlan("node", process.version, { ...config.node, runs: { ...config.node.runs, browserFiles: 0 } }, (task) => runNodeTask(task, log));
   const ndcPlan = config["node-datachannel"];
@@ -251,8 +255,6 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   }
 
   const sizes = config.size ? await measureSizes() : [];
-  const liveness = config.liveness ? await measureLiveness(config.liveness) : [];
-  for (const [index, run] of liveness.entries()) log(`liveness run ${index + 1}/${liveness.length}: ${run.error ?? `close$ ${run.killToCloseMs?.toFixed(0)} ms after SIGKILL (${run.killErrors.join(", ")}); 3 s stall: ${run.stallClosed ? "declared dead" : "left alone"}`}`);
   const cpu = cpus();
   const results: BenchResults = {
     profile: config.profile,
