@@ -66,7 +66,7 @@ export interface ResolvedOptions extends PeerOptions {
  *
  * @example
  * ```ts
- * resolveOptions({ initiator: true }).channelName; // e.g. "3f9c0a1b2d4e5f60"
+ * resolveOptions({ initiator: true }).channelName; // e.g. "k3x9q0z1m2ab"
  * ```
  */
 export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOptions {
@@ -113,8 +113,9 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
   };
 }
 
-// 64 random bits as 16 hex digits.
+// About 52 random bits in base 36. The label only tells one connection's channel from another's,
+// so it needs no cryptographic randomness: crypto.getRandomValues is a native call that costs
+// a browser more than the rest of resolveOptions, on every new Peer.
 function randomLabel(): string {
-  // Two 32-bit words: a 64-bit BigInt's toString(16) costs several times more, on every new Peer.
-  return Array.from(crypto.getRandomValues(new Uint32Array(2)), (word) => word.toString(16).padStart(8, "0")).join("");
+  return Math.random().toString(36).slice(2);
 }
