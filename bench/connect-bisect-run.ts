@@ -8,7 +8,8 @@
  * of main's src/ in bench/.main: git archive main src | tar -x -C bench/.main), "rtco" (@rtco/peer).
  * --timeline=1 (Chromium): per-pair timelines of every signaling step, candidate, state change and
  * channel event, side by side, and the median time of some spans per pair. --profile=DIR
- * (Chromium): the page's CPU profile (DevTools format) written to DIR/page.cpuprofile.
+ * (Chromium): the page's CPU profile (DevTools format, sampled every 50 us) written to DIR/page.cpuprofile,
+ * and the page's bundle to DIR/page.js: bench/cpuprofile-summary.ts DIR sums it by file and function.
  */
 import { build } from "esbuild";
 import { dirname, join } from "node:path";
@@ -54,6 +55,8 @@ if (runtime === "node") {
     const { writeFileSync, mkdirSync } = await import("node:fs");
     mkdirSync(profile, { recursive: true });
     writeFileSync(join(profile, "page.cpuprofile"), JSON.stringify(taken));
+    // The page's bundle, whose "// path" comments bench/cpuprofile-summary.ts maps the profile's lines to files with.
+    writeFileSync(join(profile, "page.js"), page.outputFiles[0]?.text ?? "");
   }
   await browser.close();
 }
