@@ -55,6 +55,10 @@ export class Negotiation {
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #hasRemoteDescription = false;
   #ignoringOffer = false;
+  // An offer of ours is set and not yet answered or rolled back: the signaling state as our own
+  // steps left it (the chain runs one at a time), so it need not be read (a blocking call into
+  // @roamhq/wrtc's signaling thread, slow while gathering runs).
+  #offerPending = false;
   // The remote peer asked for an offer while an exchange was under way.
   #offerWanted = false;
   // The initiator offers; an answerer once its remote peer is known to run perfect negotiation.
@@ -178,7 +182,7 @@ export class Negotiation {
   // `from` is "have-local-offer" only for an offer the implementation already set by itself.
   async #makeOffer(from: RTCSignalingState = "stable"): Promise<void> {
     // Not stable: an exchange is under way; negotiationneeded fires again once it settles.
-    if (this.#pc.signalingState !== from) return;
+    if (this.#offerPending || this.#pc.signalingState !== from) return;
     const offer = await this.#pc.createOffer(this.#options.offerOptions);
     if (this.#closed || this.#pc.signalingState !== from) return;
     // An implementation that sets its own offer (libdatachannel) answers a remote's ICE checks
@@ -188,7 +192,11 @@ export class Negotiation {
     // Holding our candidates until the answer is applied keeps the remote from reaching us first.
     if (from === "have-local-offer") this.#heldLocal ??= [];
     const applied = await this.#setLocal(offer);
-    if (this.#closed || (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer") return;
+    // From stable, an offer set leaves have-local-offer (nothing else runs on the chain). An
+    // offer the implementation made by itself is read again: node-datachannel's state is then
+    // not always have-local-offer, and that offer must not be sent.
+    if (this.#closed || (from !== "stable" && (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer")) return;
+    this.#offerPending = true;
     this.#hooks.log.debug("local offer");
     this.#hooks.signal(descriptionSignal(applied));
   }
@@ -223,7 +231,7 @@ export class Negotiation {
     const { description } = signal;
     const pc = this.#pc;
     const hooks = this.#hooks;
-    const collision = description.type === "offer" && pc.signalingState !== "stable";
+    const collision = description.type === "offer" && (this.#offerPending || pc.signalingState !== "stable");
     this.#ignoringOffer = collision && !this.#polite;
     if (this.#ignoringOffer) {
       hooks.log.info("offer collision: impolite side keeps its offer");
@@ -232,11 +240,14 @@ export class Negotiation {
     if (collision) {
       hooks.log.info("offer collision: polite side rolls back");
       await pc.setLocalDescription({ type: "rollback" });
+      this.#offerPending = false;
     }
-    if (description.type === "answer" && pc.signalingState !== "have-local-offer") {
+    if (description.type === "answer" && !this.#offerPending && pc.signalingState !== "have-local-offer") {
       throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
     }
     await pc.setRemoteDescription(description);
+    // An answer or rollback ends our offer; a pranswer leaves it pending.
+    if (description.type !== "pranswer") this.#offerPending = false;
     this.#hasRemoteDescription = true;
     hooks.log.debug("remote", description.type, "applied");
     // Before the held candidates go in: nothing can connect yet.
@@ -252,7 +263,8 @@ export class Negotiation {
       hooks.described(signal);
       hooks.signal(descriptionSignal(applied));
     }
-    if (this.#closed || pc.signalingState !== "stable") return;
+    // An answer set, or ours to an offer, leaves the state stable; a pranswer or rollback is read.
+    if (this.#closed || (description.type !== "answer" && description.type !== "offer" && pc.signalingState !== "stable")) return;
     hooks.settled();
     if (!this.#mayOffer) {
       // As simple-peer's answerer after each answer: ask for what the offer lacked.
