@@ -195,7 +195,7 @@ export class Negotiation {
     // From stable, an offer set leaves have-local-offer (nothing else runs on the chain). An
     // offer the implementation made by itself is read again: node-datachannel's state is then
     // not always have-local-offer, and that offer must not be sent.
-    if (this.#closed || (from !== "stable" && (this.#pc.signalingState as RTCSignalingState) !== "have-local-offer")) return;
+    if (this.#closed || (from !== "stable" && this.#pc.signalingState !== from)) return;
     this.#offerPending = true;
     this.#hooks.log.debug("local offer");
     this.#hooks.signal(descriptionSignal(applied));
@@ -240,14 +240,14 @@ export class Negotiation {
     if (collision) {
       hooks.log.info("offer collision: polite side rolls back");
       await pc.setLocalDescription({ type: "rollback" });
-      this.#offerPending = false;
     }
-    if (description.type === "answer" && !this.#offerPending && pc.signalingState !== "have-local-offer") {
+    if (description.type === "answer" && !this.#offerPending) {
       throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
     }
+    // An answer ends our offer (a rollback of ours came before an offer); a pranswer leaves it
+    // pending. Cleared before the call: if it fails, the state is read again from then on.
+    this.#offerPending = description.type === "pranswer";
     await pc.setRemoteDescription(description);
-    // An answer or rollback ends our offer; a pranswer leaves it pending.
-    if (description.type !== "pranswer") this.#offerPending = false;
     this.#hasRemoteDescription = true;
     hooks.log.debug("remote", description.type, "applied");
     // Before the held candidates go in: nothing can connect yet.
@@ -263,8 +263,8 @@ export class Negotiation {
       hooks.described(signal);
       hooks.signal(descriptionSignal(applied));
     }
-    // An answer set, or ours to an offer, leaves the state stable; a pranswer or rollback is read.
-    if (this.#closed || (description.type !== "answer" && description.type !== "offer" && pc.signalingState !== "stable")) return;
+    // Stable now, but after a pranswer: an answer set, ours to an offer, or a rollback.
+    if (this.#closed || this.#offerPending) return;
     hooks.settled();
     if (!this.#mayOffer) {
       // As simple-peer's answerer after each answer: ask for what the offer lacked.
