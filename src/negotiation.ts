@@ -193,9 +193,9 @@ export class Negotiation {
     if (from === "have-local-offer") this.#heldLocal ??= [];
     const applied = await this.#setLocal(offer);
     // From stable, an offer set leaves have-local-offer (nothing else runs on the chain). An
-    // offer the implementation made by itself is read again: node-datachannel's state is then
-    // not always have-local-offer, and that offer must not be sent.
-    if (this.#closed || (from !== "stable" && this.#pc.signalingState !== from)) return;
+    // offer the implementation made by itself (its candidates held, so far) is read again:
+    // node-datachannel's state is then not always have-local-offer, and that offer must not be sent.
+    if (this.#closed || (this.#heldLocal && this.#pc.signalingState !== from)) return;
     this.#offerPending = true;
     this.#hooks.log.debug("local offer");
     this.#hooks.signal(descriptionSignal(applied));
@@ -231,7 +231,7 @@ export class Negotiation {
     const { description } = signal;
     const pc = this.#pc;
     const hooks = this.#hooks;
-    const collision = description.type === "offer" && (this.#offerPending || pc.signalingState !== "stable");
+    const collision = description.type === "offer" && pc.signalingState !== "stable";
     this.#ignoringOffer = collision && !this.#polite;
     if (this.#ignoringOffer) {
       hooks.log.info("offer collision: impolite side keeps its offer");
@@ -242,7 +242,7 @@ export class Negotiation {
       await pc.setLocalDescription({ type: "rollback" });
     }
     if (description.type === "answer" && !this.#offerPending) {
-      throw new PeerError("ERR_NEGOTIATION", `unexpected answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
+      throw new PeerError("ERR_NEGOTIATION", `an answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
     }
     // An answer ends our offer (a rollback of ours came before an offer); a pranswer leaves it
     // pending. Cleared before the call: if it fails, the state is read again from then on.
