@@ -75,6 +75,8 @@ export interface DataChannelHandlers {
  * ```
  */
 export class DataChannelLink {
+  /** The RTCDataChannel this link owns. */
+  declare readonly channel: RTCDataChannel;
   readonly #state: BehaviorSubject<ChannelState>;
   readonly #handshake: OpenHandshake;
   readonly #handlers: DataChannelHandlers;
@@ -101,12 +103,13 @@ export class DataChannelLink {
    * @param livenessTimeout ms an rxpeer remote may stay silent before `handlers.dead()` (0: never)
    */
   constructor(
-    readonly channel: RTCDataChannel,
+    channel: RTCDataChannel,
     handshake: OpenHandshake,
     state: BehaviorSubject<ChannelState>,
     handlers: DataChannelHandlers,
     livenessTimeout: number,
   ) {
+    this.channel = channel;
     this.#livenessTimeout = livenessTimeout;
     this.#state = state;
     this.#handshake = handshake;
