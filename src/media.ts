@@ -31,7 +31,12 @@ interface SentTrack {
 export class LocalMedia {
   readonly #sent = new Map<MediaStreamTrack, SentTrack>();
 
-  constructor(private readonly pc: RTCPeerConnection) {}
+  /** The connection the tracks are sent on. */
+  readonly #pc: RTCPeerConnection;
+
+  constructor(pc: RTCPeerConnection) {
+    this.#pc = pc;
+  }
 
   /** Sends `track` as part of `stream`. Throws `ERR_MEDIA` if it is already sent, `ERR_PEER_CLOSED` after close. */
   addTrack(track: MediaStreamTrack, stream: MediaStream): void {
@@ -39,7 +44,7 @@ export class LocalMedia {
     expectMedia("addTrack", "MediaStreamTrack", track);
     expectMedia("addTrack", "MediaStream", stream);
     this.#assertNotSent(track);
-    this.#sent.set(track, { sender: attempt("ERR_MEDIA", "addTrack failed", () => supported("sending media", () => this.pc.addTrack(track, stream))), stream });
+    this.#sent.set(track, { sender: attempt("ERR_MEDIA", "addTrack failed", () => supported("sending media", () => this.#pc.addTrack(track, stream))), stream });
   }
 
   /** Stops sending `track`. Throws `ERR_MEDIA` if it was never added; after close there is nothing to stop. */
@@ -49,9 +54,9 @@ export class LocalMedia {
     const entry = this.#sent.get(track);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot remove track ${trackLabel(track)}: it was never added, or already removed`);
     attempt("ERR_MEDIA", "removeTrack failed", () => {
-      this.pc.removeTrack(entry.sender);
+      this.#pc.removeTrack(entry.sender);
       // removeTrack skips a sender whose track was replaced by null (as the spec says): stop its sending here.
-      const transceiver = this.pc.getTransceivers().find((candidate) => candidate.sender === entry.sender);
+      const transceiver = this.#pc.getTransceivers().find((candidate) => candidate.sender === entry.sender);
       if (transceiver?.direction === "sendrecv") transceiver.direction = "recvonly";
       else if (transceiver?.direction === "sendonly") transceiver.direction = "inactive";
     });
@@ -124,7 +129,7 @@ export class LocalMedia {
   }
 
   #isClosed(): boolean {
-    return this.pc.signalingState === "closed";
+    return this.#pc.signalingState === "closed";
   }
 }
 
