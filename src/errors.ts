@@ -31,7 +31,7 @@ export type PeerErrorCode =
  * ```
  */
 export class PeerError extends Error {
-  readonly code: PeerErrorCode;
+  declare readonly code: PeerErrorCode;
   // Set by Error itself from the options below (ES2022 error cause); declared only, so no field overwrites it.
   declare readonly cause?: unknown;
 

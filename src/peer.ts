@@ -33,7 +33,7 @@ import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
  */
 export class Peer extends PeerEventEmitter {
   /** Whether this peer created the data channel and made the first offer. */
-  readonly initiator: boolean;
+  declare readonly initiator: boolean;
 
   // Every event is emitted through its Subject here; `signal$`, `data$`, ... are views of them.
   readonly #emit: PeerEventSubjects;
