@@ -240,14 +240,15 @@ export class Negotiation {
     if (collision) {
       hooks.log.info("offer collision: polite side rolls back");
       await pc.setLocalDescription({ type: "rollback" });
+      this.#offerPending = false;
     }
     if (description.type === "answer" && !this.#offerPending) {
       throw new PeerError("ERR_NEGOTIATION", `an answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
     }
-    // An answer ends our offer (a rollback of ours came before an offer); a pranswer leaves it
-    // pending. Cleared before the call: if it fails, the state is read again from then on.
-    this.#offerPending = description.type === "pranswer";
     await pc.setRemoteDescription(description);
+    // Applied: an answer ends our offer and a pranswer leaves it pending (a call that fails
+    // changes neither the state nor this, so a stray description cannot stall our next offer).
+    this.#offerPending = description.type === "pranswer";
     this.#hasRemoteDescription = true;
     hooks.log.debug("remote", description.type, "applied");
     // Before the held candidates go in: nothing can connect yet.

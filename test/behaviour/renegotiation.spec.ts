@@ -92,4 +92,20 @@ function errorsOf(...peers: Peer[]): PeerError[] {
     await carriesBothWays(a, b, "after a stray answer");
     expect(errors).to.have.length(1);
   });
+
+  it("reports a pranswer with no offer of ours pending, then offers again", async () => {
+    const { a, b } = await connectedPair();
+    const errors = errorsOf(a, b);
+    const answered = description(b, "answer");
+    await exchange(a, b);
+    const answer = await answered;
+    if (answer.type !== "sdp") throw new Error("expected a description");
+    await a.signal({ ...answer, data: { ...answer.data, type: "pranswer" } });
+    expect(errors.map((error) => error.code)).to.deep.equal(["ERR_NEGOTIATION"]);
+    expect(a.connection.signalingState).to.equal("stable");
+    await exchange(a, b);
+    await exchange(b, a);
+    await carriesBothWays(a, b, "after a stray pranswer");
+    expect(errors).to.have.length(1);
+  });
 });
