@@ -78,7 +78,10 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
     debug: 1,
     initiator: false,
     config: undefined,
-    channelName: "",
+    // About 52 random bits in base 36. The label only tells one connection's channel from
+    // another's, so it needs no cryptographic randomness: crypto.getRandomValues is a native
+    // call that costs a browser more than the rest of resolveOptions, on every new Peer.
+    channelName: Math.random().toString(36).slice(2),
     channelConfig: {},
     trickle: true,
     iceCompleteTimeout: 5000,
@@ -100,22 +103,11 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
   }
   // Without an injected implementation the runtime's globals are one (a browser's, or a polyfill's).
   const wrtc = options.wrtc ?? (globalThis as Partial<WebRTCImplementation>);
-  if (typeof wrtc?.RTCPeerConnection !== "function") {
+  if (typeof wrtc.RTCPeerConnection !== "function") {
     throw new PeerError(
       "ERR_WEBRTC_SUPPORT",
       "no WebRTC implementation (no RTCPeerConnection): pass one as the wrtc option (@roamhq/wrtc on Node)",
     );
   }
-  return {
-    ...resolved,
-    channelName: options.channelName ?? randomLabel(),
-    wrtc: wrtc as WebRTCImplementation,
-  };
-}
-
-// About 52 random bits in base 36. The label only tells one connection's channel from another's,
-// so it needs no cryptographic randomness: crypto.getRandomValues is a native call that costs
-// a browser more than the rest of resolveOptions, on every new Peer.
-function randomLabel(): string {
-  return Math.random().toString(36).slice(2);
+  return { ...resolved, wrtc: wrtc as WebRTCImplementation };
 }

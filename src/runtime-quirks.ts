@@ -18,11 +18,10 @@ import { PeerError } from "./errors.js";
  * ```
  */
 export function normaliseCandidate(candidate: RTCIceCandidateInit, sdp: () => string | undefined): RTCIceCandidateInit {
-  const line = candidate.candidate ?? "";
-  if (!line.startsWith("a=") && candidate.sdpMLineIndex != null) return candidate;
+  // `sdp` is read only for a candidate without an index.
   const index = candidate.sdpMLineIndex ?? (sdp() ?? "").split(/\r?\nm=/).slice(1).findIndex((section) => section.split(/\r?\n/).includes(`a=mid:${candidate.sdpMid}`));
   // Field by field: an implementation's RTCIceCandidate keeps them as getters, which a spread would miss.
-  return { candidate: line.replace(/^a=/, ""), sdpMid: candidate.sdpMid, sdpMLineIndex: index >= 0 ? index : undefined, usernameFragment: candidate.usernameFragment };
+  return { candidate: candidate.candidate?.replace(/^a=/, ""), sdpMid: candidate.sdpMid, sdpMLineIndex: index >= 0 ? index : undefined, usernameFragment: candidate.usernameFragment };
 }
 
 /**
