@@ -53,7 +53,7 @@ const DIRECTIONS: readonly unknown[] = ["sendrecv", "sendonly", "recvonly", "ina
 // characters). ABNF literals are case-insensitive. Checked here so a malformed candidate
 // is refused at once, not held until a remote description arrives and failing then.
 const CANDIDATE_LINE =
-  /^(a=)?candidate:[a-z\d+/]{1,32} \d{1,3} [!#-'*+.\d^-~A-Z-]+ \d{1,10} [\da-z.:-]+ \d{1,5} typ [!#-'*+.\d^-~A-Z-]+( raddr [\da-z.:-]+)?( rport \d{1,5})?( [!#-'*+.\d^-~A-Z-]+ [!-~]+)*$/i;
+  /^(a=)?candidate:[a-z\d+/]{1,32} \d{1,3} [!#-'*+.\d^-~-]+ \d{1,10} [\da-z.:-]+ \d{1,5} typ [!#-'*+.\d^-~-]+( raddr [\da-z.:-]+)?( rport \d{1,5})?( [!#-'*+.\d^-~-]+ [!-~]+)*$/i;
 
 type Result = ParsedSignal | PeerError;
 type Fields = Record<string, unknown>;
