@@ -19,13 +19,19 @@ const MODULES = {
   operators: { importPath: "rxpeer/operators", file: "operators.md" },
 };
 
+// The files of the classes of ours a public class inherits members from, nearest to the Peer
+// first: its local media methods, then the EventEmitter facade.
+const OUR_BASES = ["src/media.ts", "src/facade.ts"];
+const FACADE = "src/facade.ts";
+
 const app = await Application.bootstrapWithPlugins({
   entryPoints: ["src/index.ts", "operators/index.ts"],
   tsconfig: resolve(root, "tsconfig.docs.json"),
   excludePrivate: true,
   excludeProtected: true,
   excludeInternal: true,
-  disableSources: true,
+  // Sources on: an inherited member is told by the file that declares it (none is rendered).
+  disableSources: false,
   sort: ["source-order"], // members as declared: { type, data } reads better than { data, type }
   validation: { notExported: false, invalidLink: true, notDocumented: false },
   logLevel: "Warn",
@@ -102,18 +108,24 @@ function lowerFirst(name) {
 
 /**
  * Members worth their own heading: a class's constructor and methods (properties go in a
- * table), its own before those of the EventEmitter facade it inherits.
+ * table), its own first, then those of the classes it inherits from (the Peer's local media
+ * methods, then the EventEmitter facade), nearest first.
  */
 function members(reflection) {
   if (!reflection.kindOf(ReflectionKind.Class)) return [];
   const list = (reflection.children ?? []).filter((child) => child.kindOf(ReflectionKind.Constructor | ReflectionKind.Method) && !inheritedFromPlatform(child));
-  return [...list.filter((child) => !child.inheritedFrom), ...list.filter((child) => child.inheritedFrom)];
+  const rank = (child) => (child.inheritedFrom ? OUR_BASES.indexOf(declaringFile(child)) + 1 : 0);
+  return list.map((child, index) => [child, index]).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([child]) => child);
+}
+
+/** The file that declares `member` (for an inherited one, its base class's file). */
+function declaringFile(member) {
+  return (member.sources ?? member.signatures?.[0]?.sources ?? member.getSignature?.sources)?.[0]?.fileName ?? "";
 }
 
 /** Members a class gets from a platform type (Error's stack, captureStackTrace...) are not ours to document. */
 function inheritedFromPlatform(reflection) {
-  const from = reflection.inheritedFrom?.name ?? "";
-  return from !== "" && !from.startsWith("PeerEventEmitter");
+  return reflection.inheritedFrom !== undefined && !OUR_BASES.includes(declaringFile(reflection));
 }
 
 // ---------------------------------------------------------------- types as text
@@ -340,7 +352,7 @@ function renderReflection(reflection, file, lines) {
     lines.push(`#### ${headingOf(member, reflection)}`, "");
     const name = member.kindOf(ReflectionKind.Constructor) ? reflection.name : `${lowerFirst(reflection.name)}.${member.name}`;
     renderSignatures(member, name, file, lines);
-    if (member.inheritedFrom) lines.push(`From the EventEmitter facade (eventemitter3's API, as @rtco/peer's).`, "");
+    if (member.inheritedFrom && declaringFile(member) === FACADE) lines.push(`From the EventEmitter facade (eventemitter3's API, as @rtco/peer's).`, "");
   }
 }
 

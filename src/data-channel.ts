@@ -51,6 +51,8 @@ export type OpenHandshake = "lead" | "follow" | "wait" | "ready" | "plain";
 export type ChannelState = "connecting" | "opening" | "open" | "closed";
 
 const TIMEOUTS: Partial<Record<OpenHandshake, number>> = { follow: READY_TIMEOUT_MS, wait: READY_TIMEOUT_MS, plain: 0 };
+// The marker a side's first message may be: the answerer's is the creator's open marker; a side that sends a marker itself awaits none.
+const MARKERS_DUE: Partial<Record<OpenHandshake, string>> = { follow: OPEN_MARKER, wait: READY_MARKER, plain: READY_MARKER };
 
 export interface DataChannelHandlers {
   open(): void;
@@ -114,7 +116,7 @@ export class DataChannelLink {
     this.#state = state;
     this.#handshake = handshake;
     this.#handlers = handlers;
-    this.#markerDue = handshake === "follow" ? OPEN_MARKER : handshake === "lead" || handshake === "ready" ? undefined : READY_MARKER;
+    this.#markerDue = MARKERS_DUE[handshake];
     channel.binaryType = "arraybuffer";
     // close() detaches these handlers first, so none of them runs after it (both runtimes
     // read the on* handler when they dispatch).

@@ -218,10 +218,10 @@ export class Negotiation {
   async #iceGathered(): Promise<void> {
     if (this.#pc.iceGatheringState === "complete") return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.#stopWaiting?.(), this.#options.iceCompleteTimeout);
+      const timer = setTimeout(resolve, this.#options.iceCompleteTimeout);
+      // Called again once the wait is over (a later gathering's end, close), it does nothing.
       this.#stopWaiting = () => {
         clearTimeout(timer);
-        this.#stopWaiting = undefined;
         resolve();
       };
     });

@@ -1,13 +1,14 @@
 /**
  * The Peer: a thin class that wires an RTCPeerConnection to small pieces
  * (negotiation, data channel, media) and exposes every event as a hot
- * Observable. The EventEmitter facade it extends is derived from those.
+ * Observable. It extends the local media methods (media.ts's LocalMedia), which extend the
+ * EventEmitter facade, derived from those Observables.
  */
 import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "./rxjs-imports.js";
 import { DataChannelLink, HANDSHAKE_PROTOCOL, PRE_NEGOTIATED_ID, type ChannelState, type OpenHandshake } from "./data-channel.js";
 import { closeConnection } from "./connection-close.js";
 import { PeerError, attempt } from "./errors.js";
-import { PeerEventEmitter, peerEvents, type PeerEventSubjects } from "./facade.js";
+import { peerEvents, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
 import { LocalMedia, RemoteMedia } from "./media.js";
@@ -31,7 +32,7 @@ import type { PeerData, SignalData, SimplePeerSignalData } from "./types.js";
  * alice.connect$.subscribe(() => alice.send("hello"));
  * ```
  */
-export class Peer extends PeerEventEmitter {
+export class Peer extends LocalMedia {
   /** Whether this peer created the data channel and made the first offer. */
   declare readonly initiator: boolean;
 
@@ -54,7 +55,6 @@ export class Peer extends PeerEventEmitter {
   readonly #log: Logger;
   readonly #pc: RTCPeerConnection;
   readonly #negotiation: Negotiation;
-  readonly #localMedia: LocalMedia;
   readonly #remoteMedia: RemoteMedia;
   #link: DataChannelLink | undefined;
   // The creator's pre-negotiated channel, until the first answer says whether the remote took it up.
@@ -82,7 +82,6 @@ export class Peer extends PeerEventEmitter {
     this.#pc = attempt("ERR_WEBRTC_SUPPORT", "RTCPeerConnection could not be created", () => new this.#options.wrtc.RTCPeerConnection(this.#options.config));
 
     this.#remoteMedia = new RemoteMedia(this.#pc, this.#options.wrtc.MediaStream ?? globalThis.MediaStream, emit, this.#log);
-    this.#localMedia = new LocalMedia(this.#pc);
     this.#negotiation = new Negotiation(this.#pc, !this.initiator, {
       // Each description sent says what this side is (sdp-marker.ts), once there is something to say.
       signal: (signal) => emit.signal.next(signal.type === "sdp" && this.#marker ? { ...signal, data: { ...signal.data, sdp: markSdp(signal.data.sdp ?? "", this.#marker) } } : signal),
@@ -141,7 +140,7 @@ export class Peer extends PeerEventEmitter {
   }
 
   /** The underlying RTCPeerConnection. */
-  get connection(): RTCPeerConnection {
+  override get connection(): RTCPeerConnection {
     return this.#pc;
   }
 
@@ -197,57 +196,6 @@ export class Peer extends PeerEventEmitter {
   }
 
   /**
-   * Sends every track of `stream`; renegotiation follows by itself. Throws `PeerError`
-   * `ERR_MEDIA`, adding none, when one of them is already sent.
-   *
-   * @example
-   * ```ts
-   * peer.addStream(await navigator.mediaDevices.getUserMedia({ video: true, audio: true }));
-   * ```
-   */
-  addStream(stream: MediaStream): void {
-    this.#localMedia.addStream(stream);
-  }
-
-  /**
-   * Stops sending every track that was added with `stream` (by `addStream` or `addTrack`);
-   * renegotiation follows by itself. Throws `PeerError` `ERR_MEDIA` when none was.
-   *
-   * @example
-   * ```ts
-   * peer.removeStream(stream);
-   * ```
-   */
-  removeStream(stream: MediaStream): void {
-    this.#localMedia.removeStream(stream);
-  }
-
-  /**
-   * Sends `track` as part of `stream`. Adding the same track twice throws `PeerError` `ERR_MEDIA`.
-   *
-   * @example
-   * ```ts
-   * const [video] = stream.getVideoTracks();
-   * peer.addTrack(video, stream);
-   * ```
-   */
-  addTrack(track: MediaStreamTrack, stream: MediaStream): void {
-    this.#localMedia.addTrack(track, stream);
-  }
-
-  /**
-   * Stops sending `track`. Removing a track never added throws `PeerError` `ERR_MEDIA`.
-   *
-   * @example
-   * ```ts
-   * peer.removeTrack(video);
-   * ```
-   */
-  removeTrack(track: MediaStreamTrack): void {
-    this.#localMedia.removeTrack(track);
-  }
-
-  /**
    * Swaps a sent track for another of the same kind without renegotiation; `null` stops
    * sending, keeping the sender under `oldTrack` (replace it again to resume, remove it to
    * remove). Once it resolved, `replacetrack$` emits `{ oldTrack, newTrack }` (facade
@@ -261,8 +209,8 @@ export class Peer extends PeerEventEmitter {
    * await peer.replaceTrack(screenTrack, null); // the remote track goes silent
    * ```
    */
-  async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
-    await this.#localMedia.replaceTrack(oldTrack, newTrack);
+  override async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
+    await super.replaceTrack(oldTrack, newTrack);
     this.#emit.replacetrack.next({ oldTrack, newTrack });
   }
 

@@ -156,7 +156,7 @@ function parseCandidate(record: Fields, where: string): ParsedSignal {
 function parseTransceiverRequest(record: Fields): ParsedSignal {
   const where = "signal.transceiverRequest";
   const mediaKind = expectField(record, where, "kind", (value) => value === "audio" || value === "video", '"audio" or "video"') as "audio" | "video";
-  const init = expectField(record, where, "init", (value) => value == null || typeof value === "object", "an object") as Fields | null | undefined;
+  const init = expectField(record, where, "init", (value) => value == null || isObject(value), "an object") as Fields | null | undefined;
   const direction = init ? expectField(init, `${where}.init`, "direction", (value) => value === undefined || DIRECTIONS.includes(value), DIRECTIONS.join(", ")) : undefined;
   return { kind: "transceiver", mediaKind, init: direction === undefined ? {} : { direction: direction as RTCRtpTransceiverDirection } };
 }
