@@ -137,10 +137,11 @@ export class PeerEventEmitter {
   // start, as it holds what is emitted until taken. Made per Peer, they cost each connect.
   readonly #sources: Partial<PeerEventSources>;
 
-  // The streams are getters of the prototype, defined once, not properties of every instance.
+  // The streams are getters of the prototype, defined once, not properties of every instance
+  // (not enumerable, as a class's own getters are not).
   static {
     for (const name of PEER_EVENT_NAMES) {
-      Object.defineProperty(this.prototype, `${name}$`, { get(this: PeerEventEmitter) { return this.#source(name); }, enumerable: true });
+      Object.defineProperty(this.prototype, `${name}$`, { get(this: PeerEventEmitter) { return this.#source(name); } });
     }
   }
 

@@ -126,29 +126,22 @@ export abstract class LocalMedia extends PeerEventEmitter {
     const entry = this.#sent.get(oldTrack);
     if (!entry) throw new PeerError("ERR_MEDIA", `cannot replace track ${trackLabel(oldTrack)}: it is not being sent`);
     if (oldTrack === newTrack) return;
-    if (!newTrack) return this.#replaceOnSender(entry, null);
-    this.#assertNotSent(newTrack);
-    if (oldTrack.kind !== newTrack.kind) {
-      throw new PeerError("ERR_MEDIA", `cannot replace ${trackLabel(oldTrack)} with ${trackLabel(newTrack)}: not the same kind`);
+    if (newTrack) {
+      this.#assertNotSent(newTrack);
+      if (oldTrack.kind !== newTrack.kind) {
+        throw new PeerError("ERR_MEDIA", `cannot replace ${trackLabel(oldTrack)} with ${trackLabel(newTrack)}: not the same kind`);
+      }
+      // Swap the bookkeeping first, so a second call made before this one settles sees the new state.
+      this.#sent.delete(oldTrack);
+      this.#sent.set(newTrack, entry);
     }
-    // Swap the bookkeeping first, so a second call made before this one settles sees the new state.
-    this.#sent.delete(oldTrack);
-    this.#sent.set(newTrack, entry);
     try {
-      await this.#replaceOnSender(entry, newTrack);
-    } catch (error) {
-      if (this.#sent.get(newTrack) === entry) {
+      await entry.sender.replaceTrack(newTrack);
+    } catch (cause) {
+      if (newTrack && this.#sent.get(newTrack) === entry) {
         this.#sent.delete(newTrack);
         this.#sent.set(oldTrack, entry);
       }
-      throw error;
-    }
-  }
-
-  async #replaceOnSender(entry: SentTrack, track: MediaStreamTrack | null): Promise<void> {
-    try {
-      await entry.sender.replaceTrack(track);
-    } catch (cause) {
       throw toPeerError("ERR_MEDIA", "replaceTrack failed", cause);
     }
   }

@@ -147,7 +147,6 @@ export class Negotiation {
   close(): void {
     this.#closed = true;
     this.#stopWaiting?.();
-    this.#pendingCandidates = [];
     this.#pc.onnegotiationneeded = this.#pc.onicecandidate = null;
   }
 

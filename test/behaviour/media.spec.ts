@@ -223,7 +223,8 @@ function allArrived({ sent, received }: { sent: string[]; received: string[] }):
     expect(tracksSeen).to.deep.equal([]);
     expect(a.connection.getSenders().map((sender) => sender.track)).to.include(large);
     // The new track is now the sent one: replacing or removing it works, the old one is refused.
-    await expectPeerError(() => a.replaceTrack(small, large), "ERR_MEDIA");
+    expect((await expectPeerError(() => a.replaceTrack(small, large), "ERR_MEDIA")).message).to.match(/not being sent/);
+    expect((await expectPeerError(() => a.removeTrack(small), "ERR_MEDIA")).message).to.match(/never added/);
     const removed = firstValueFrom(b.removetrack$);
     a.removeTrack(large);
     expect((await removed).track).to.equal(track);
