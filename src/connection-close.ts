@@ -30,7 +30,8 @@ export function closeConnection(pc: RTCPeerConnection, channel: RTCDataChannel |
     }
   };
   if (channel?.readyState === "open") {
-    const timer = setTimeout(close, CHANNEL_CLOSE_WAIT_MS);
-    channel.addEventListener("close", () => (clearTimeout(timer), close()), { once: true });
+    // Whichever comes first closes it: a second close() does nothing.
+    setTimeout(close, CHANNEL_CLOSE_WAIT_MS);
+    channel.addEventListener("close", close, { once: true });
   } else close();
 }

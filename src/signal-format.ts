@@ -127,9 +127,8 @@ function parseUnchecked(input: unknown): ParsedSignal {
 
 function parseDescription(record: Fields, where: string): ParsedSignal {
   const type = expectField(record, where, "type", (value) => SDP_TYPES.includes(value), SDP_TYPES.join(", ")) as RTCSdpType;
-  const field = ownField(record, "sdp");
   if (type === "rollback") return { kind: "description", description: { type } };
-  const sdp = expectValue(field, `${where}.sdp`, isString, "a string");
+  const sdp = expectField(record, where, "sdp", isString, "a string");
   checkLength(`${where}.sdp`, sdp, MAX_SIGNAL_LENGTH);
   if (!sdp.startsWith("v=0")) refuse(`${where}.sdp is not an SDP (no leading "v=0"): ${preview(sdp)}`);
   for (const [, media = ""] of sdp.matchAll(/^m=([^ \r\n]*)/gm)) {
@@ -143,7 +142,8 @@ function parseDescription(record: Fields, where: string): ParsedSignal {
 function parseCandidate(record: Fields, where: string): ParsedSignal {
   const candidate = expectField(record, where, "candidate", isString, "a string");
   checkLength(`${where}.candidate`, candidate, 4096);
-  if (candidate !== "" && !CANDIDATE_LINE.test(candidate)) refuse(`${where}.candidate is not an ICE candidate line (RFC 8839): ${preview(candidate)}`);
+  // An empty line never gets here: it is an end of candidates.
+  if (!CANDIDATE_LINE.test(candidate)) refuse(`${where}.candidate is not an ICE candidate line (RFC 8839): ${preview(candidate)}`);
   const sdpMid = expectField(record, where, "sdpMid", isStringOrNull, "a string or null");
   const sdpMLineIndex = expectField(record, where, "sdpMLineIndex", (value): value is number | null | undefined => value == null || (Number.isInteger(value) && (value as number) >= 0), "a non-negative integer or null");
   if (sdpMid == null && sdpMLineIndex == null) refuse(`${where} needs sdpMid or sdpMLineIndex`);
