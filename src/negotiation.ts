@@ -52,7 +52,7 @@ export const MAX_PENDING_CANDIDATES = 256;
  */
 export class Negotiation {
   #chain: Promise<void> = Promise.resolve();
-  #pendingCandidates: RTCIceCandidateInit[] = [];
+  readonly #pendingCandidates: RTCIceCandidateInit[] = [];
   #hasRemoteDescription = false;
   #ignoringOffer = false;
   // An offer of ours is set and not yet answered or rolled back: the signaling state as our own
@@ -288,9 +288,7 @@ export class Negotiation {
   }
 
   async #flushCandidates(): Promise<void> {
-    const held = this.#pendingCandidates;
-    this.#pendingCandidates = [];
-    for (const candidate of held) await this.#addIceCandidate(candidate);
+    for (const candidate of this.#pendingCandidates.splice(0)) await this.#addIceCandidate(candidate);
   }
 
   async #addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {

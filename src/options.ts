@@ -73,11 +73,11 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
   if (options === null || typeof options !== "object") throw new PeerError("ERR_INVALID_ARGUMENT", `options must be an object, got ${describe(options)}`);
   // Each option's default, whose type (`typeof`, never null) the option must have: a wrong
   // type is a mistake to report at once, not a value to guess at (`channelConfig: 5` would
-  // otherwise be silently dropped). `config` has none (the connection's own) but is an object.
+  // otherwise be silently dropped). `config`'s is empty: the connection's own defaults.
   const resolved: Omit<PeerOptions, "wrtc"> = {
     debug: 1,
     initiator: false,
-    config: undefined,
+    config: {},
     // About 52 random bits in base 36. The label only tells one connection's channel from
     // another's, so it needs no cryptographic randomness: crypto.getRandomValues is a native
     // call that costs a browser more than the rest of resolveOptions, on every new Peer.
@@ -93,7 +93,7 @@ export function resolveOptions(options: Partial<PeerOptions> = {}): ResolvedOpti
   for (const [name, fallback] of Object.entries(resolved)) {
     const value: unknown = options[name as keyof PeerOptions];
     if (value === undefined) continue;
-    const type = fallback === undefined ? "object" : typeof fallback;
+    const type = typeof fallback;
     if (value === null || typeof value !== type) throw new PeerError("ERR_INVALID_ARGUMENT", `option ${name} must be of type ${type}, got ${describe(value)}`);
     (resolved as Record<string, unknown>)[name] = value;
   }
