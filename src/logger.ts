@@ -11,9 +11,6 @@ const LEVELS = ["error", "warn", "info", "debug"] as const;
 /** One function per level; those above the logger's level print nothing. */
 export type Logger = Record<(typeof LEVELS)[number], (...args: unknown[]) => void>;
 
-const PREFIX = "[rxpeer]";
-const silent = (): void => {};
-
 /**
  * Builds a logger that prints only what `level` allows. Disabled levels are
  * no-op functions, so a debug line on the data path costs one empty call.
@@ -27,5 +24,5 @@ const silent = (): void => {};
  */
 export function createLogger(level: LogLevel): Logger {
   // `console[name]` is read at each call, so a console replaced later (a test's spy) is used.
-  return Object.fromEntries(LEVELS.map((name, index) => [name, level > index ? (...args: unknown[]) => console[name](PREFIX, ...args) : silent])) as Logger;
+  return Object.fromEntries(LEVELS.map((name, index) => [name, level > index ? (...args: unknown[]) => console[name]("[rxpeer]", ...args) : () => {}])) as Logger;
 }
