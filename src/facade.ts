@@ -87,21 +87,45 @@ type ArgsOf = { [E in PeerEventName]: (emitted: PeerEmissions[E]) => ListenerArg
 /** The names of the events, in the list's order. */
 export const PEER_EVENT_NAMES = Object.keys(PEER_EVENTS) as PeerEventName[];
 
-/** One Subject per event, for the Peer to emit through. */
-export type PeerEventSubjects = { readonly [E in PeerEventName]: Subject<PeerEmissions[E]> };
+/**
+ * The Subjects a Peer emits through, by event. `signal`'s is there from the start (it holds
+ * what is emitted until taken); each other one is made at its event's first subscriber (see
+ * {@link PeerEventEmitter}): what is emitted while nobody listens is dropped anyway, and
+ * ten Subjects made per Peer cost each connect. So the Peer emits through `emit.data?.next()`.
+ */
+export type PeerEventSubjects = { [E in PeerEventName]?: Subject<PeerEmissions[E]> } & { readonly signal: Subject<SignalData> };
 
 /**
- * Makes the Subjects a Peer emits through, one per event of the list.
+ * Makes the Subjects a Peer emits through: `signal`'s; the others come at first use.
  *
  * @example
  * ```ts
  * const emit = peerEvents();
- * emit.data.next("hi");
+ * emit.signal.next(signal);
+ * emit.data?.next("hi"); // nobody subscribed to data$ yet: nothing to do
  * ```
  */
 export function peerEvents(): PeerEventSubjects {
-  // Built from the list, so the result has every event: what the cast states.
-  return Object.fromEntries(PEER_EVENT_NAMES.map((name) => [name, new Subject()])) as PeerEventSubjects;
+  return { signal: new Subject() };
+}
+
+/**
+ * Completes every event's Subject, making those nobody subscribed to yet: a subscriber that
+ * comes after close finds its event complete, as it would had it come before.
+ *
+ * @example
+ * ```ts
+ * completeEvents(emit); // in the Peer's close, after close$ emitted
+ * peer.track$.subscribe({ complete: () => console.log("complete at once") });
+ * ```
+ */
+export function completeEvents(emit: PeerEventSubjects): void {
+  for (const name of PEER_EVENT_NAMES) eventSubject(emit, name).complete();
+}
+
+// An event's Subject, made at its first use.
+function eventSubject<E extends PeerEventName>(emit: PeerEventSubjects, event: E): Subject<PeerEmissions[E]> {
+  return ((emit as Record<string, Subject<unknown>>)[event] ??= new Subject()) as Subject<PeerEmissions[E]>;
 }
 
 interface Registration<E extends PeerEventName> {
@@ -209,7 +233,7 @@ export class PeerEventEmitter {
     const registration: Registration<E> = { event, listener, context, once };
     this.#registrations.push(registration);
     // An event name of no Observable (eventemitter3 takes any) keeps its listener, never called.
-    if (!Object.hasOwn(this.#emit, event)) return this;
+    if (!Object.hasOwn(PEER_EVENTS, event)) return this;
     const source = this.#source(event);
     const argsOf = (PEER_EVENTS satisfies ArgsOf as ArgsOf)[event];
     // The subscriber is kept before subscribing, so a listener forgotten while the source
@@ -228,7 +252,7 @@ export class PeerEventEmitter {
   }
 
   #source<E extends PeerEventName>(event: E): Observable<PeerEmissions[E]> {
-    return ((this.#sources as Record<string, Observable<unknown>>)[event] ??= (this.#emit[event] as Subject<unknown>).asObservable()) as Observable<PeerEmissions[E]>;
+    return ((this.#sources as Record<string, Observable<unknown>>)[event] ??= eventSubject(this.#emit, event).asObservable()) as Observable<PeerEmissions[E]>;
   }
 
   #forget(registration: Registration<PeerEventName>): void {

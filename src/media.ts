@@ -159,7 +159,7 @@ export abstract class LocalMedia extends PeerEventEmitter {
   }
 }
 
-/** Where remote media events go: the Peer's Subjects of these four events. */
+/** Where remote media events go: the Peer's Subjects of these four events (each there once subscribed). */
 export type RemoteMediaEvents = Pick<PeerEventSubjects, "track" | "removetrack" | "stream" | "removestream">;
 
 interface RemoteTrack {
@@ -210,8 +210,8 @@ export class RemoteMedia {
     const newStream = !this.#hasTracksIn(stream);
     this.#tracks.set(track, { stream, transceiver: event.transceiver });
     this.#log.debug("remote track", trackLabel(track), "in stream", stream.id);
-    if (newStream) this.#events.stream.next(stream);
-    this.#events.track.next({ track, stream });
+    if (newStream) this.#events.stream?.next(stream);
+    this.#events.track?.next({ track, stream });
   }
 
   // A track sent without a stream (a plain `pc.addTrack(track)`) still gets one, so
@@ -228,8 +228,8 @@ export class RemoteMedia {
     this.#tracks.delete(track);
     if (stream.getTracks().includes(track)) stream.removeTrack(track);
     this.#log.debug("remote track removed", trackLabel(track));
-    this.#events.removetrack.next({ track, stream });
-    if (!this.#hasTracksIn(stream)) this.#events.removestream.next(stream);
+    this.#events.removetrack?.next({ track, stream });
+    if (!this.#hasTracksIn(stream)) this.#events.removestream?.next(stream);
   }
 
   // Whether a track received is in `stream`: its first makes it a new stream, its last's removal empties it.

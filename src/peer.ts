@@ -8,7 +8,7 @@ import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "./r
 import { DataChannelLink, HANDSHAKE_PROTOCOL, PRE_NEGOTIATED_ID, type ChannelState, type OpenHandshake } from "./data-channel.js";
 import { closeConnection } from "./connection-close.js";
 import { PeerError, attempt } from "./errors.js";
-import { peerEvents, type PeerEventSubjects } from "./facade.js";
+import { completeEvents, peerEvents, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
 import { LocalMedia, RemoteMedia } from "./media.js";
@@ -36,7 +36,7 @@ export class Peer extends LocalMedia {
   /** Whether this peer created the data channel and made the first offer. */
   declare readonly initiator: boolean;
 
-  // Every event is emitted through its Subject here; `signal$`, `data$`, ... are views of them.
+  // Every event is emitted through its Subject here, once it has one (facade.ts); `signal$`, `data$`, ... are views of them.
   readonly #emit: PeerEventSubjects;
   // The data channel's lifecycle: `ready`, `connected$` and `send()` all read this one value.
   readonly #channelState = new BehaviorSubject<ChannelState>("connecting");
@@ -211,7 +211,7 @@ export class Peer extends LocalMedia {
    */
   override async replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
     await super.replaceTrack(oldTrack, newTrack);
-    this.#emit.replacetrack.next({ oldTrack, newTrack });
+    this.#emit.replacetrack?.next({ oldTrack, newTrack });
   }
 
   /**
@@ -261,9 +261,9 @@ export class Peer extends LocalMedia {
         // simple-peer's does, it asked: simple-peer's own suite expects that of the drop-in).
         if (handshake !== "plain") this.#negotiation.allowOffers();
         this.#log.info("connected");
-        this.#emit.connect.next();
+        this.#emit.connect?.next();
       },
-      message: (data) => this.#emit.data.next(data),
+      message: (data) => this.#emit.data?.next(data),
       close: () => {
         this.#log.info("data channel closed");
         this.#close();
@@ -284,7 +284,7 @@ export class Peer extends LocalMedia {
 
   #reportError(error: PeerError): void {
     this.#log.error(`${error.code}: ${error.message}`);
-    if (!this.#isDestroyed) this.#emit.error.next(error);
+    if (!this.#isDestroyed) this.#emit.error?.next(error);
   }
 
   #close(error?: PeerError): void {
@@ -297,7 +297,9 @@ export class Peer extends LocalMedia {
     closeConnection(this.#pc, this.#link?.channel, this.#log);
     this.#channelState.next("closed");
     this.#connectionStateSubject.next("closed");
-    this.#emit.close.next();
-    for (const subject of [...Object.values(this.#emit), this.#channelState, this.#connectionStateSubject]) subject.complete();
+    this.#emit.close?.next();
+    completeEvents(this.#emit);
+    this.#channelState.complete();
+    this.#connectionStateSubject.complete();
   }
 }

@@ -1,6 +1,6 @@
 // Destroying peers: what each side sees, and that nothing stays open.
 import { expect } from "chai";
-import { firstValueFrom, lastValueFrom, toArray, merge, map } from "rxjs";
+import { firstValueFrom, lastValueFrom, toArray, merge, map, type Observable } from "rxjs";
 import { PeerError, type Peer } from "../../src/index.js";
 import { connectedPair, makePeer } from "../support/peers.js";
 import { settlesOnALaterTurn } from "#test-runtime";
@@ -84,6 +84,31 @@ describe("destroy", () => {
     expect(a.destroyed).to.equal(true);
     if (!settlesOnALaterTurn) expect(a.connection.signalingState).to.equal("closed");
   });
+
+  // Each event's Subject is made at its first subscriber (src/facade.ts): one nobody subscribed
+  // to before close must still be complete for a subscriber that comes after.
+  for (const how of ["destroy()", "the remote's close"] as const) {
+    it(`completes every event, media ones included, for an Observable or listener that comes after ${how}`, async () => {
+      const { a, b } = await connectedPair();
+      const closing = how === "destroy()" ? a : b;
+      const closed = firstValueFrom(closing.close$);
+      a.destroy();
+      await closed;
+      const streams = ["connect$", "data$", "close$", "error$", "stream$", "removestream$", "track$", "removetrack$", "replacetrack$"] as const;
+      for (const name of streams) {
+        const seen: string[] = [];
+        (closing[name] as Observable<unknown>).subscribe({ next: () => seen.push("next"), complete: () => seen.push("complete") });
+        expect(seen, `${name} subscribed after ${how}`).to.deep.equal(["complete"]);
+      }
+      const called: string[] = [];
+      for (const event of ["track", "stream", "removetrack", "removestream", "replacetrack", "error", "data", "connect", "close"] as const) {
+        closing.on(event, () => called.push(event));
+        // The listener's subscription completed at once, which forgets it.
+        expect(closing.listenerCount(event), `${event} listeners after ${how}`).to.equal(0);
+      }
+      expect(called).to.deep.equal([]);
+    });
+  }
 
   it("completes observables subscribed after destroy at once, replaying nothing", async () => {
     const a = makePeer();
