@@ -45,11 +45,13 @@ export type PeerEmissions = { [S in keyof PeerEventStreams as S extends `${infer
 export type PeerEventName = keyof PeerEmissions;
 
 // How a listener receives what an event's Observable emits (as @rtco/peer: track
-// listeners get (track, stream), those of void events no argument).
+// listeners get (track, stream), those of void events no argument). The track events'
+// arguments are their fields in order: the Peer makes each event object itself, written
+// `{ track, stream }` and `{ oldTrack, newTrack }`.
 const value = <T>(emitted: T): [T] => [emitted];
 const nothing = (_: void): [] => [];
-const trackAndStream = ({ track, stream }: PeerTrackEvent): [track: MediaStreamTrack, stream: MediaStream] => [track, stream];
-const oldAndNew = ({ oldTrack, newTrack }: PeerReplaceTrackEvent): [oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null] => [oldTrack, newTrack];
+const trackAndStream = Object.values as (emitted: PeerTrackEvent) => [track: MediaStreamTrack, stream: MediaStream];
+const oldAndNew = Object.values as (emitted: PeerReplaceTrackEvent) => [oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null];
 
 /** Each event, in order, with how its listeners get what it emits. */
 export const PEER_EVENTS = {
