@@ -157,7 +157,7 @@ export function readBatch(frame: Uint8Array, maxMessageSize: number): Batch {
     if (length > maxMessageSize) throw new PeerError("ERR_FRAME_TOO_LARGE", `message of ${length} bytes in a batch frame is over maxMessageSize ${maxMessageSize}`);
     const start = at + ENTRY_HEADER_SIZE;
     if (start + length > size) throw invalid(`message ${i} of a batch frame declares ${length} bytes, past the frame's end`);
-    messages.push(decodeMessage(entryKind, frame.subarray(start, start + length), true));
+    messages.push(decodeMessage(entryKind, frame, true, start, start + length));
     at = start + length;
   }
   if (at !== size) throw invalid(`batch frame has ${size - at} bytes after its ${count} messages`);

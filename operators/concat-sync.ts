@@ -73,7 +73,9 @@ export function serially<T>(handle: (value: T) => void, output: { readonly close
       for (let head = 0; head < waiting.length && !output.closed; head++) handle(waiting[head] as T);
     } finally {
       busy = false;
-      waiting.length = 0;
+      // Setting an array's length is a runtime call even when it is empty: on a lone
+      // message's path this runs for every value, and almost always nothing waited.
+      if (waiting.length > 0) waiting.length = 0;
     }
   };
 }

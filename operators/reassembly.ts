@@ -85,7 +85,6 @@ export class Reassembler {
   push(frame: Uint8Array): readonly PeerMessage[] {
     if (isBatchFrame(frame)) return this.pushBatch(frame);
     const header = readFrameHeader(frame, this.limits.maxMessageSize);
-    const payload = frame.subarray(HEADER_SIZE);
     const stream = this.streamOf(header.stream);
     const ahead = (header.seq - stream.next) >>> 0;
     // Lossy mode keeps no stream order: a lost message must not hold back the ones after it.
@@ -98,7 +97,7 @@ export class Reassembler {
       if (stream.ready.size > 0 && holdsAny(stream, header.seq, 1)) throw invalid(`duplicate frame: message ${header.seq} of stream ${header.stream} is already complete`);
       if (header.count === 1 && (ahead === 0 || this.lossy)) {
         // The common small message: no buffer of its own, decoded straight from the frame.
-        const message = [decodeMessage(header.kind, payload, true)];
+        const message = [decodeMessage(header.kind, frame, true, HEADER_SIZE)];
         return this.lossy ? message : this.inOrder(stream, message);
       }
       this.admit(header.total);
@@ -114,7 +113,7 @@ export class Reassembler {
     const placed = partial.placed[word] ?? 0;
     if ((placed & bit) !== 0) throw invalid(`duplicate frame ${header.index} of message ${header.seq} (stream ${header.stream})`);
     partial.placed[word] = placed | bit;
-    partial.bytes.set(payload, header.index * header.stride);
+    partial.bytes.set(frame.subarray(HEADER_SIZE), header.index * header.stride);
     if (--partial.missing > 0) return NONE;
 
     stream.partial.delete(header.seq);

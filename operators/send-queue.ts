@@ -22,19 +22,21 @@ const COMPACT_AFTER = 1024;
 export class SendQueue<T> {
   readonly #items: (T | undefined)[] = [];
   #head = 0;
+  /** Where the next value goes: slots from here on are free (an emptied queue keeps its array). */
+  #tail = 0;
 
   /** How many values wait. */
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   push(value: T): void {
-    this.#items.push(value);
+    this.#items[this.#tail++] = value;
   }
 
   /** The value to send next, undefined when none waits. */
   next(): T | undefined {
-    return this.#items[this.#head];
+    return this.#head < this.#tail ? this.#items[this.#head] : undefined;
   }
 
   /** Puts `value` in place of the next one (a Blob once read, in its turn). */
@@ -47,11 +49,18 @@ export class SendQueue<T> {
     this.#items[this.#head++] = undefined;
   }
 
-  /** Frees the slots of values already taken: all at once when none waits, else in batches. */
+  /**
+   * Frees the slots of values already taken: all at once when none waits, else in batches.
+   * An emptied queue of a few slots starts again at its front (taken slots hold nothing), so
+   * a lone message's path does not shorten an array each time: a runtime call on V8.
+   */
   compact(): void {
-    if (this.#head === this.#items.length) this.clear();
-    else if (this.#head > COMPACT_AFTER) {
+    if (this.#head === this.#tail) {
+      if (this.#tail > COMPACT_AFTER) this.clear();
+      else this.#head = this.#tail = 0;
+    } else if (this.#head > COMPACT_AFTER) {
       this.#items.splice(0, this.#head);
+      this.#tail -= this.#head;
       this.#head = 0;
     }
   }
@@ -59,6 +68,6 @@ export class SendQueue<T> {
   /** Drops every value. */
   clear(): void {
     this.#items.length = 0;
-    this.#head = 0;
+    this.#head = this.#tail = 0;
   }
 }
