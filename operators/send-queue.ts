@@ -34,9 +34,9 @@ export class SendQueue<T> {
     this.#items[this.#tail++] = value;
   }
 
-  /** The value to send next, undefined when none waits. */
+  /** The value to send next, undefined when none waits (slots from the tail on hold nothing). */
   next(): T | undefined {
-    return this.#head < this.#tail ? this.#items[this.#head] : undefined;
+    return this.#items[this.#head];
   }
 
   /** Puts `value` in place of the next one (a Blob once read, in its turn). */

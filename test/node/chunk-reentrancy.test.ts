@@ -44,4 +44,21 @@ describe("chunk() fed from inside its own output", () => {
     const messages = await lastValueFrom(from(frames).pipe(dechunk(), toArray()));
     expect(messages.map((m) => Array.from(new Uint8Array(m as ArrayBuffer).slice(0, 2)))).toEqual([0, 1, 2, 3, 4].map((n) => [n, n]));
   });
+
+  it("frames a message fed once from inside the output once, and the next one given from outside once", () => {
+    const source = new Subject<ArrayBuffer>();
+    const seqs: number[] = [];
+    let fed = false;
+    source.pipe(chunk({ chunkSize: CHUNK_SIZE })).subscribe((frame) => {
+      const view = new DataView(frame);
+      if (view.getUint32(12) === 0) seqs.push(view.getUint32(8));
+      if (!fed) {
+        fed = true;
+        source.next(message(1));
+      }
+    });
+    source.next(message(0));
+    source.next(message(2));
+    expect(seqs).toEqual([0, 1, 2]);
+  });
 });
