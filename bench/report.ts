@@ -89,6 +89,14 @@ function runsNote(runs: Runs): string {
   return `${runs.length} run${runs.length === 1 ? "" : "s"}`;
 }
 
+// A connect run stops at its first pair that fails, so that run has no figure for any
+// contender: say how many were lost and why, beside the count of runs.
+function lostRunsNote(runs: Runs): string {
+  const errors = runs.map((run) => run.find((sample) => sample.error)?.error).filter((error) => error !== undefined);
+  if (errors.length === 0) return "";
+  return ` (${errors.length} of them lost, no figure for any series: ${[...new Set(errors)].join("; ")})`;
+}
+
 function transferSection(r: RuntimeResults, figure: "bulk" | "small"): string {
   const runs = r.runs[figure];
   if (!runs) return "";
@@ -137,7 +145,7 @@ function connectSection(r: RuntimeResults): string {
       part("toInitiator"),
     ];
   });
-  return `**${RUNTIME_TITLE[r.runtime]}**, median of ${r.params.connectPairs} pairs per run, ${runsNote(runs)}:\n\n${table(["series", "ms to both first messages, median (min-max of runs)", "vs raw", "both connected", "initiator's message delivered", "answerer's message delivered"], rows)}\n`;
+  return `**${RUNTIME_TITLE[r.runtime]}**, median of ${r.params.connectPairs} pairs per run, ${runsNote(runs)}${lostRunsNote(runs)}:\n\n${table(["series", "ms to both first messages, median (min-max of runs)", "vs raw", "both connected", "initiator's message delivered", "answerer's message delivered"], rows)}\n`;
 }
 
 function memorySection(r: RuntimeResults): string {

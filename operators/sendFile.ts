@@ -148,7 +148,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
     const outgoing = new Subject<ArrayBuffer>();
     // Full pieces are framed in one buffer, written again only once sendTo has handed the last
     // frame to peer.send(), which copies it (a fresh buffer per piece cost the sender an
-    // allocation, a zero fill and a collection per piece: docs/benchmarks.md, "Files").
+    // allocation, a zero fill and a collection per piece: docs/benchmarks-log.md, "Files").
     let frameBuffer: ArrayBuffer | undefined;
     let granted = 0; // bytes the receiver lets us send in all
     let sent = 0;
@@ -266,7 +266,7 @@ export function sendFile(peer: TransferPeer, source: FileSource, options: SendFi
 /**
  * Where `bufferedAmount` must be polled (@roamhq/wrtc), the queue is refilled from half its
  * high-water mark instead of a quarter: between two polls, or while the sender reads its source,
- * the channel ran dry several times as often as a raw loop's (docs/benchmarks.md, "Files").
+ * the channel ran dry several times as often as a raw loop's (docs/benchmarks-log.md, "Files").
  * The queue's depth, and so a chat message's wait behind it, stays the same.
  */
 function pieceWatermarks(peer: SendTarget): SendToOptions {
