@@ -89,12 +89,14 @@ function runsNote(runs: Runs): string {
   return `${runs.length} run${runs.length === 1 ? "" : "s"}`;
 }
 
-// A connect run stops at its first pair that fails, so that run has no figure for any
-// contender: say how many were lost and why, beside the count of runs.
+// A connect run stops a contender's pairs at its first that fails or hangs, so that contender
+// has no figure for the run (before 2026-12-02, no contender had): say how often, and why.
 function lostRunsNote(runs: Runs): string {
-  const errors = runs.map((run) => run.find((sample) => sample.error)?.error).filter((error) => error !== undefined);
-  if (errors.length === 0) return "";
-  return ` (${errors.length} of them lost, no figure for any series: ${[...new Set(errors)].join("; ")})`;
+  const failing = runs.filter((run) => run.some((sample) => sample.error !== undefined));
+  if (failing.length === 0) return "";
+  const whole = failing.every((run) => run.every((sample) => sample.error !== undefined));
+  const reasons = new Set(failing.flatMap((run) => run.flatMap((sample) => (sample.error === undefined ? [] : [sample.error]))));
+  return ` (in ${failing.length} of them a pair failed, so ${whole ? "no series has a figure" : "its series has none"} for that run: ${[...reasons].join("; ")})`;
 }
 
 function transferSection(r: RuntimeResults, figure: "bulk" | "small"): string {

@@ -140,7 +140,8 @@ export async function runTask(task: Task, runtime: Runtime): Promise<Sample[]> {
       const results = await interleavedConnect(task.series.map(contenderOf), params.connectPairs, CONNECT_TIMEOUT_MS);
       return task.series.map((id, index) => {
         const result = results[index];
-        return result ? { series: id, metrics: { ms: result.medianMs, ...prefixed("ms_", result.detail) }, intact: true } : failed(id, "no result");
+        if (!result) return failed(id, "no result");
+        return result.error === undefined ? { series: id, metrics: { ms: result.medianMs, ...prefixed("ms_", result.detail) }, intact: true } : failed(id, result.error);
       });
     } catch (err) {
       return task.series.map((id) => failed(id, err));

@@ -241,6 +241,8 @@ export interface ConnectResult {
   medianMs: number;
   /** Median of each extra timing the contender reports (rxpeer: its channel's own open). */
   detail: Record<string, number>;
+  /** Why the contender's pairs stopped: a pair failed or hung, and its later blocks were skipped. */
+  error?: string;
 }
 
 /** How long a connect waits after a forced collection before it is timed (see {@link interleavedConnect}). */
@@ -259,30 +261,37 @@ const CONNECT_BLOCK = 5;
 export async function interleavedConnect(contenders: Contender[], pairs: number, pairTimeoutMs: number): Promise<ConnectResult[]> {
   const times = contenders.map((): number[] => []);
   const details = contenders.map((): Record<string, number[]> => ({}));
+  const errors = contenders.map((): string | undefined => undefined);
   for (let block = 0, done = 0; done < pairs; block++, done += CONNECT_BLOCK) {
     for (let turn = 0; turn < contenders.length; turn++) {
       const index = (block + turn) % contenders.length;
       const contender = contenders[index];
-      if (!contender) continue;
-      await connectOnce(contender, pairTimeoutMs, `block ${block + 1}'s untimed pair`);
-      for (let timed = 0; timed < Math.min(CONNECT_BLOCK, pairs - done); timed++) {
-        const { connectMs, connectDetail } = await connectOnce(contender, pairTimeoutMs, `pair ${done + timed + 1} of ${pairs}`);
-        times[index]?.push(connectMs);
-        const detail = details[index] ?? {};
-        for (const [name, value] of Object.entries(connectDetail)) (detail[name] ??= []).push(value);
+      if (!contender || errors[index] !== undefined) continue;
+      // A contender whose pair fails or hangs loses its own figure for the run, not the others'.
+      try {
+        await connectOnce(contender, pairTimeoutMs, `block ${block + 1}'s untimed pair`);
+        for (let timed = 0; timed < Math.min(CONNECT_BLOCK, pairs - done); timed++) {
+          const { connectMs, connectDetail } = await connectOnce(contender, pairTimeoutMs, `pair ${done + timed + 1} of ${pairs}`);
+          times[index]?.push(connectMs);
+          const detail = details[index] ?? {};
+          for (const [name, value] of Object.entries(connectDetail)) (detail[name] ??= []).push(value);
+        }
+      } catch (err) {
+        errors[index] = err instanceof Error ? err.message : String(err);
       }
     }
   }
   return contenders.map((_, index) => ({
     medianMs: median(times[index] ?? []),
     detail: Object.fromEntries(Object.entries(details[index] ?? {}).map(([name, values]) => [name, median(values)])),
+    ...(errors[index] === undefined ? {} : { error: errors[index] }),
   }));
 }
 
 /**
  * One pair of `contender` connected, closed, and its teardown let run: how long it took to
- * connect. A pair that does not connect in `timeoutMs` fails the figure with its contender's
- * name and place, so a hang is told apart from a slow run.
+ * connect. A pair that does not connect in `timeoutMs` throws with its contender's name and
+ * place, so a hang is told apart from a slow run.
  */
 async function connectOnce(contender: Contender, timeoutMs: number, which: string): Promise<Pick<Pair, "connectMs" | "connectDetail">> {
   const pair = await withTimeout(contender.connect(), timeoutMs).catch((err: unknown) => {
