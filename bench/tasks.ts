@@ -4,7 +4,7 @@
  * that measures the series of a task one after the other, each on a fresh pair.
  */
 import type { RxpeerPair } from "./contenders/rxpeer.js";
-import { nextTask, type Contender, type ContenderName, type Pair } from "./transport.js";
+import { connectWithin, nextTask, type Contender, type ContenderName, type Pair } from "./transport.js";
 import type { MemoryMode, MemoryResult } from "./memory.js";
 import type { FilesMode, FilesResult } from "./files.js";
 import {
@@ -16,7 +16,6 @@ import {
   makeMessages,
   oneMessageChunked,
   oneWay,
-  withTimeout,
   type TransferResult,
 } from "./workloads.js";
 
@@ -192,7 +191,7 @@ async function measureInterleaved(
     for (const id of ids) {
       try {
         const contender = contenderOf(id);
-        live.push({ id, contender, pair: await withConnectTimeout(contender.connect()) });
+        live.push({ id, contender, pair: await connectWithin(contender, CONNECT_TIMEOUT_MS) });
       } catch (err) {
         samples.push(failed(id, err));
       }
@@ -262,7 +261,7 @@ async function measure(figure: Figure, id: string, contender: Contender, params:
     if (result.leadMiB !== undefined) metrics.lead = result.leadMiB;
     return { metrics, intact: result.intact };
   }
-  const pair = await withConnectTimeout(contender.connect());
+  const pair = await connectWithin(contender, CONNECT_TIMEOUT_MS);
   try {
     // Transfers start after the connection settles, so no contender pays for its warm-up.
     await nextTask(20);
@@ -289,8 +288,4 @@ function prefixed(prefix: string, values: Record<string, number>): Record<string
 function required<T>(value: T | undefined): T {
   if (value === undefined) throw new Error("task data was not prepared");
   return value;
-}
-
-function withConnectTimeout(connecting: Promise<Pair>): Promise<Pair> {
-  return withTimeout(connecting, CONNECT_TIMEOUT_MS);
 }

@@ -6,7 +6,7 @@
 import { firstValueFrom, lastValueFrom, of } from "rxjs";
 import { chunk, dechunk, sendTo } from "../operators/index.js";
 import type { RxpeerPair } from "./contenders/rxpeer.js";
-import { nextTask, type Contender, type Pair, type Received } from "./transport.js";
+import { connectWithin, nextTask, type Contender, type Pair, type Received } from "./transport.js";
 
 const MiB = 1024 * 1024;
 /** A sender without backpressure is done once nothing arrived for this long after its last send. */
@@ -294,7 +294,8 @@ export async function interleavedConnect(contenders: Contender[], pairs: number,
  * place, so a hang is told apart from a slow run.
  */
 async function connectOnce(contender: Contender, timeoutMs: number, which: string): Promise<Pick<Pair, "connectMs" | "connectDetail">> {
-  const pair = await withTimeout(contender.connect(), timeoutMs).catch((err: unknown) => {
+  // A pair given up on is closed, not left connecting in the page while later pairs are timed.
+  const pair = await connectWithin(contender, timeoutMs).catch((err: unknown) => {
     throw new Error(`${contender.name}, ${which}: ${err instanceof Error ? err.message : String(err)}`);
   });
   pair.close();

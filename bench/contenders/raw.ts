@@ -5,7 +5,7 @@
  * above the low mark, waits for `bufferedamountlow` where the runtime fires it
  * (Chromium) or polls every millisecond where it never does (@roamhq/wrtc).
  */
-import { greet, nextTask, type Contender, type Endpoint, type Greeter, type Greeting, type Pair, type Received, type SendReport, type WebRTC } from "../transport.js";
+import { greet, nextTask, retryingStuck, unlessAborted, type Contender, type Endpoint, type Greeter, type Greeting, type Pair, type Received, type SendReport, type WebRTC } from "../transport.js";
 
 export interface Watermarks {
   /** Stop sending once this many bytes are queued. */
@@ -35,9 +35,15 @@ function greeter(channel: RTCDataChannel): Greeter {
 /**
  * Connects two RTCPeerConnections over one ordered data channel: offer and answer made
  * explicitly (@roamhq/wrtc has no argument-less `setLocalDescription`), candidates held
- * until the remote description is set.
+ * until the remote description is set. A pair that does not greet in time is closed and
+ * made again ({@link retryingStuck}); whatever is connecting is closed if `signal` aborts.
  */
-export async function linkRaw(webrtc: WebRTC, start = performance.now()): Promise<RawLink> {
+export function linkRaw(webrtc: WebRTC, signal?: AbortSignal): Promise<RawLink> {
+  return retryingStuck((start, attempt) => linkRawOnce(webrtc, start, attempt), signal);
+}
+
+/** One attempt of {@link linkRaw}, timed from `start`; closed, and rejected, once `signal` aborts. */
+function linkRawOnce(webrtc: WebRTC, start: number, signal: AbortSignal): Promise<RawLink> {
   const pcA = new webrtc.RTCPeerConnection();
   const pcB = new webrtc.RTCPeerConnection();
   const channelA = pcA.createDataChannel("bench");
@@ -76,37 +82,29 @@ export async function linkRaw(webrtc: WebRTC, start = performance.now()): Promis
       resolve(event.channel);
     };
   });
-  // A pair given up on (below) may still open later: its greeters then send nothing.
+  // A pair given up on may still open before its close lands: its greeters then send nothing.
   let abandoned = false;
   const unlessAbandoned = (side: Greeter): Greeter => ({ ...side, send: (text) => void (abandoned || side.send(text)) });
   const greeting = greet(start, unlessAbandoned(greeter(channelA)), unlessAbandoned(answerer));
-  const offer = await pcA.createOffer();
-  await pcA.setLocalDescription(offer);
-  await pcB.setRemoteDescription(offer);
-  releaseToB();
-  const answer = await pcB.createAnswer();
-  await pcB.setLocalDescription(answer);
-  await pcA.setRemoteDescription(answer);
-  releaseToA();
-  // A raw node-datachannel pair now and then never greets (seen in the bench's smoke runs,
-  // about one pair in a few hundred; rxpeer's pre-negotiated channel does not meet it). A
-  // careful user gives up on such a pair and makes another, so this does: the time counts,
-  // measured from the first attempt's start.
-  let giveUp: ReturnType<typeof setTimeout> | undefined;
-  const stuck = new Promise<"stuck">((resolve) => (giveUp = setTimeout(() => resolve("stuck"), RETRY_AFTER_MS)));
-  const greeted = await Promise.race([greeting, stuck]).finally(() => clearTimeout(giveUp));
-  if (greeted === "stuck") {
+  const negotiate = async (): Promise<RawLink> => {
+    const offer = await pcA.createOffer();
+    await pcA.setLocalDescription(offer);
+    await pcB.setRemoteDescription(offer);
+    releaseToB();
+    const answer = await pcB.createAnswer();
+    await pcB.setLocalDescription(answer);
+    await pcA.setRemoteDescription(answer);
+    releaseToA();
+    const { connectMs, connectDetail } = await greeting;
+    return { pcA, pcB, channelA, channelB: await channelB, connectMs, connectDetail };
+  };
+  return unlessAborted(signal, negotiate(), () => {
     abandoned = true;
     channelA.close();
     pcA.close();
     pcB.close();
-    return linkRaw(webrtc, start);
-  }
-  return { pcA, pcB, channelA, channelB: await channelB, connectMs: greeted.connectMs, connectDetail: greeted.connectDetail };
+  });
 }
-
-/** How long a raw pair may take to greet before it is given up and made again. */
-const RETRY_AFTER_MS = 5_000;
 
 /**
  * Sends every message with budgeted, hysteretic backpressure on `queued` (the channel's
@@ -165,8 +163,8 @@ export function rawContender(webrtc: WebRTC, marks: Watermarks): Contender {
   return {
     name: "raw",
     backpressure: true,
-    async connect(): Promise<Pair> {
-      const link = await linkRaw(webrtc);
+    async connect(signal?: AbortSignal): Promise<Pair> {
+      const link = await linkRaw(webrtc, signal);
       return {
         a: endpoint(link.channelA, marks),
         b: endpoint(link.channelB, marks),

@@ -5,7 +5,7 @@
  * so the workloads report what arrives. It finds RTCPeerConnection as a global.
  */
 import type RtcoPeer from "@rtco/peer";
-import { emitterPair, type Contender, type Endpoint, type Greeter, type Pair, type Received } from "../transport.js";
+import { emitterPair, retryingStuck, type Contender, type Endpoint, type Greeter, type Pair, type Received } from "../transport.js";
 
 export type RtcoPeerConstructor = typeof RtcoPeer;
 
@@ -49,13 +49,14 @@ export function rtcoContender(Constructor: RtcoPeerConstructor): Contender {
   return {
     name: "rtco",
     backpressure: false,
-    async connect(): Promise<Pair> {
-      const start = performance.now();
-      // No STUN servers: its default config names Google's, and this bench is loopback only.
-      const a = new Constructor({ debug: ERRORS_ONLY, initiator: true, config: { iceServers: [] } });
-      const b = new Constructor({ debug: ERRORS_ONLY, config: { iceServers: [] } });
-      for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`@rtco/peer: ${err.message}`));
-      return emitterPair(start, a, b, { greeter, endpoint, wire: (from, to) => from.on("signal", (signal) => void to.signal(signal)) });
+    connect(signal?: AbortSignal): Promise<Pair> {
+      return retryingStuck((start, attempt) => {
+        // No STUN servers: its default config names Google's, and this bench is loopback only.
+        const a = new Constructor({ debug: ERRORS_ONLY, initiator: true, config: { iceServers: [] } });
+        const b = new Constructor({ debug: ERRORS_ONLY, config: { iceServers: [] } });
+        for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`@rtco/peer: ${err.message}`));
+        return emitterPair(start, a, b, { greeter, endpoint, wire: (from, to) => from.on("signal", (data) => void to.signal(data)) }, attempt);
+      }, signal);
     },
   };
 }

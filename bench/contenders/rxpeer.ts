@@ -8,7 +8,7 @@
 import { Subject, firstValueFrom, from, lastValueFrom } from "rxjs";
 import { Peer, linkPeers, type WebRTCImplementation } from "../../src/index.js";
 import { chunk, dechunk, sendTo } from "../../operators/index.js";
-import { greet, type Contender, type Endpoint, type Greeter, type Greeting, type Pair, type Received, type WebRTC } from "../transport.js";
+import { greet, retryingStuck, unlessAborted, type Contender, type Endpoint, type Greeter, type Greeting, type Pair, type Received, type WebRTC } from "../transport.js";
 import { sendWithBackpressure, type Watermarks } from "./raw.js";
 
 /** A connected rxpeer pair, with the peers themselves for the rxpeer-only workloads. */
@@ -27,15 +27,18 @@ function greeter(peer: Peer): Greeter {
   };
 }
 
-/** Connects two rxpeer peers in this process, until a first message went through each way. */
-export async function connectRxpeer(webrtc: WebRTC | undefined): Promise<Greeting & { peerA: Peer; peerB: Peer }> {
+/** Connects two rxpeer peers in this process, until a first message went through each way (both destroyed if `signal` aborts first). */
+export async function connectRxpeer(webrtc: WebRTC | undefined, signal?: AbortSignal, start = performance.now()): Promise<Greeting & { peerA: Peer; peerB: Peer }> {
   const wrtc = webrtc as WebRTCImplementation | undefined;
-  const start = performance.now();
   const peerA = new Peer({ debug: 0, initiator: true, ...(wrtc ? { wrtc } : {}) });
   const peerB = new Peer({ debug: 0, ...(wrtc ? { wrtc } : {}) });
   const greeting = greet(start, greeter(peerA), greeter(peerB));
   linkPeers(peerA, peerB);
-  return { peerA, peerB, ...(await greeting) };
+  const destroy = (): void => {
+    peerA.destroy();
+    peerB.destroy();
+  };
+  return { peerA, peerB, ...(await unlessAborted(signal, greeting, destroy)) };
 }
 
 /** How an rxpeer endpoint sends: the `sendTo()` operator, `peer.send` in the raw loop, or batching frames through `chunk({ batch: true })`. */
@@ -91,12 +94,13 @@ function batchingEndpoint(peer: Peer): Endpoint {
  * The rxpeer contender, sending the `mode` way (the raw loop's `marks` for `send`,
  * sendTo's default watermarks otherwise).
  */
-export function rxpeerContender(webrtc: WebRTC | undefined, mode: RxpeerMode, marks: Watermarks): Contender & { connect(): Promise<RxpeerPair> } {
+export function rxpeerContender(webrtc: WebRTC | undefined, mode: RxpeerMode, marks: Watermarks): Contender & { connect(signal?: AbortSignal): Promise<RxpeerPair> } {
   return {
     name: NAMES[mode],
     backpressure: true,
-    async connect(): Promise<RxpeerPair> {
-      const { peerA, peerB, connectMs, connectDetail } = await connectRxpeer(webrtc);
+    async connect(signal?: AbortSignal): Promise<RxpeerPair> {
+      // Made again if stuck, as every contender's pair is (rxpeer's pre-negotiated channel has not needed it).
+      const { peerA, peerB, connectMs, connectDetail } = await retryingStuck((start, attempt) => connectRxpeer(webrtc, attempt, start), signal);
       return {
         a: endpoint(peerA, mode, marks),
         b: endpoint(peerB, mode, marks),

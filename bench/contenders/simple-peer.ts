@@ -5,7 +5,7 @@
  * package with `wrtc`, in Chromium the package's own browser build (simplepeer.min.js).
  */
 import type SimplePeer from "simple-peer";
-import { emitterPair, type Contender, type Endpoint, type Greeter, type Pair, type Received, type WebRTC } from "../transport.js";
+import { emitterPair, retryingStuck, type Contender, type Endpoint, type Greeter, type Pair, type Received, type WebRTC } from "../transport.js";
 
 export type SimplePeerConstructor = typeof SimplePeer;
 
@@ -40,14 +40,15 @@ export function simplePeerContender(Constructor: SimplePeerConstructor, webrtc: 
   return {
     name: "simple-peer",
     backpressure: true,
-    async connect(): Promise<Pair> {
-      const start = performance.now();
+    connect(signal?: AbortSignal): Promise<Pair> {
       // No STUN servers: its default config names public ones, and this bench is loopback only.
       const common = { config: { iceServers: [] }, ...(webrtc ? { wrtc: webrtc as unknown as SimplePeer.Options["wrtc"] } : {}) };
-      const a = new Constructor({ ...common, initiator: true });
-      const b = new Constructor(common);
-      for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`simple-peer: ${err.message}`));
-      return emitterPair(start, a, b, { greeter, endpoint, wire: (from, to) => from.on("signal", (signal) => to.signal(signal)) });
+      return retryingStuck((start, attempt) => {
+        const a = new Constructor({ ...common, initiator: true });
+        const b = new Constructor(common);
+        for (const peer of [a, b]) peer.on("error", (err: Error) => console.error(`simple-peer: ${err.message}`));
+        return emitterPair(start, a, b, { greeter, endpoint, wire: (from, to) => from.on("signal", (data) => to.signal(data)) }, attempt);
+      }, signal);
     },
   };
 }
