@@ -23,6 +23,7 @@ import { trackPeakMemory } from "../examples/file-transfer/peak-memory.js";
 import type { ReceiverReport } from "../examples/file-transfer/receiver.js";
 import { sendToChildProcess } from "../examples/file-transfer/send-to-child.js";
 import type { Watermarks } from "./contenders/raw.js";
+import { watchLink } from "./link-watch.js";
 import { nextTask } from "./transport.js";
 import { withTimeout } from "./workloads.js";
 
@@ -77,12 +78,14 @@ export async function measureFiles(mode: FilesMode, total: number, marks: Waterm
 async function raw(total: number, marks: Watermarks): Promise<FilesResult> {
   const child = fork(join(dirname(fileURLToPath(import.meta.url)), "files-raw-receiver.ts"), [String(total)], { execArgv: ["--import", "tsx", "--expose-gc"] });
   const peer = new Peer({ debug: 0, initiator: true, wrtc: wrtc as unknown as WebRTCImplementation });
+  const link = watchLink(peer, child);
   try {
     const reported = new Promise<ReceiverReport>((resolve) => child.on("message", (message: { report?: ReceiverReport }) => message.report && resolve(message.report)));
     linkOverIpc(peer, child);
     await withTimeout(firstValueFrom(peer.connected$.pipe(filter(Boolean))), 20_000);
     const channel = peer.channel;
     if (!channel) throw new Error("no data channel");
+    const send = link.send(channel);
     await nextTask(50);
     const stop = trackPeakMemory();
     const hash = createHash("sha256");
@@ -98,10 +101,10 @@ async function raw(total: number, marks: Watermarks): Promise<FilesResult> {
         }
         budget = marks.high - queued;
       }
-      channel.send(bytes as Uint8Array<ArrayBuffer>);
+      send(bytes as Uint8Array<ArrayBuffer>);
       budget -= bytes.byteLength;
     }
-    const report = await withTimeout(reported, TIMEOUT_MS);
+    const report = await withTimeout(Promise.race([reported, link.lost]), TIMEOUT_MS);
     const seconds = (performance.now() - started) / 1000;
     return { senderGrowthMiB: stop(), receiverGrowthMiB: report.peakGrowthMiB, mibPerSecond: total / MiB / seconds, intact: report.bytes === total && report.sha256 === hash.digest("hex") };
   } finally {

@@ -21,6 +21,7 @@ import { Peer, type SignalData, type WebRTCImplementation } from "../src/index.j
 import { chunk, sendTo } from "../operators/index.js";
 import { DEFAULT_CHUNK_SIZE, HEADER_SIZE } from "../operators/frame.js";
 import { sendWithBackpressure, type Watermarks } from "./contenders/raw.js";
+import { watchLink, type LinkWatch } from "./link-watch.js";
 import { nextTask } from "./transport.js";
 import { withTimeout } from "./workloads.js";
 
@@ -54,6 +55,7 @@ export async function measureMemory(mode: MemoryMode, total: number, marks: Wate
   const expected = mode.startsWith("raw") ? total : framedSize(total, mode === "rxpeer-stream" ? SLICE : total);
   const receiver = fork(join(dirname(fileURLToPath(import.meta.url)), "memory-receiver.ts"), [String(expected)], { execArgv: ["--import", "tsx"] });
   const peer = new Peer({ debug: 0, initiator: true, wrtc: wrtc as unknown as WebRTCImplementation });
+  const link = watchLink(peer, receiver);
   try {
     let receivedAll: () => void = () => undefined;
     const arrived = new Promise<void>((resolve) => (receivedAll = resolve));
@@ -71,10 +73,15 @@ export async function measureMemory(mode: MemoryMode, total: number, marks: Wate
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
     const start = performance.now();
-    if (mode.startsWith("raw")) await sendRaw(peer, payload.buffer.slice(0, 64 * 1024), total, marks, mode === "raw-fresh");
-    else if (mode === "rxpeer-message") await lastValueFrom(of(payload.buffer).pipe(chunk(), sendTo(peer)));
-    else await sendStreamed(peer, payload, total);
-    await withTimeout(arrived, TIMEOUT_MS);
+    const sending =
+      mode === "raw-stream" || mode === "raw-fresh"
+        ? sendRaw(peer, link, payload.buffer.slice(0, 64 * 1024), total, marks, mode === "raw-fresh")
+        : mode === "rxpeer-message"
+          ? lastValueFrom(of(payload.buffer).pipe(chunk(), sendTo(peer)))
+          : sendStreamed(peer, payload, total);
+    // A link lost part-way ends the measurement at once, with what is known of why.
+    await Promise.race([sending, link.lost]);
+    await withTimeout(Promise.race([arrived, link.lost]), TIMEOUT_MS);
     const ms = performance.now() - start;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage.rss());
@@ -93,13 +100,13 @@ function peakRss(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
-function sendRaw(peer: Peer, piece: ArrayBuffer, total: number, marks: Watermarks, fresh: boolean): Promise<unknown> {
+function sendRaw(peer: Peer, link: LinkWatch, piece: ArrayBuffer, total: number, marks: Watermarks, fresh: boolean): Promise<unknown> {
   const channel = peer.channel;
   if (!channel) throw new Error("no data channel");
   function* pieces(): Generator<ArrayBuffer> {
     for (let sent = 0; sent < total; sent += piece.byteLength) yield fresh ? piece.slice(0) : piece;
   }
-  return sendWithBackpressure(channel, (data) => channel.send(data), pieces(), marks);
+  return sendWithBackpressure(channel, link.send(channel), pieces(), marks);
 }
 
 /**

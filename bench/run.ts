@@ -138,13 +138,21 @@ export function schedule(plan: RuntimePlan): Task[][] {
   return runs;
 }
 
-/** Runs one task in a fresh Node process; a process that dies without a result is retried once. */
+/**
+ * Runs one task in a fresh Node process; a process that dies without a result is retried
+ * once, and so is a memory or files series that failed (its link lost part-way): each is
+ * one series in a process of its own, so measuring it again in a fresh one is the same
+ * measurement, where a lost figure would cost the run its ratio.
+ */
 async function runNodeTask(task: Task, log: (line: string) => void, wrtc: "node" | "node-datachannel" = "node"): Promise<Sample[]> {
+  const alone = task.figure === "memory" || task.figure === "files";
   for (let attempt = 1; ; attempt++) {
     const { samples, detail } = await spawnWorker(task, wrtc);
-    if (samples) return samples;
-    log(`  node ${task.figure} [${task.series.join(", ")}]: worker failed (${detail})${attempt < 2 ? ", retrying" : ""}`);
-    if (attempt >= 2) return task.series.map((series) => ({ series, metrics: {}, intact: false, error: `worker failed: ${detail}` }));
+    const again = attempt < 2;
+    const failed = samples?.find((sample) => sample.error !== undefined);
+    if (samples && (!failed || !alone || !again)) return samples;
+    log(`  node ${task.figure} [${task.series.join(", ")}]: ${failed ? `failed (${failed.error})` : `worker failed (${detail})`}${again ? ", measuring again in a fresh process" : ""}`);
+    if (!again) return task.series.map((series) => ({ series, metrics: {}, intact: false, error: `worker failed: ${detail}` }));
   }
 }
 
