@@ -18,7 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureBrowserFiles } from "./browser-files.js";
 import { measureLiveness } from "./liveness.js";
-import { openBrowserBench } from "./browser.js";
+import { openBrowserBench, type BrowserBench } from "./browser.js";
 import { METAFILE, NOTES_MARKER, renderBenchChart, renderReport, type BenchResults, type RuntimeName, type RuntimeResults } from "./report.js";
 import { measureSizes } from "./size.js";
 import { RESULT_PREFIX, SERIES, type Figure, type Params, type Sample, type Task } from "./tasks.js";
@@ -203,6 +203,11 @@ async function measureBrowserFilesTask(task: Task): Promise<Sample[]> {
   }
 }
 
+/** An error's first line, for a log line or a sample's `error`. */
+function messageOf(err: unknown): string {
+  return err instanceof Error ? (err.message.split("\n")[0] ?? err.name) : String(err);
+}
+
 function emptyRuntime(runtime: RuntimeName, version: string, params: Params): RuntimeResults {
   return { runtime, version, params, runs: {} };
 }
@@ -254,12 +259,32 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
       log("firefox: not installed, skipped");
       continue;
     }
-    const browser = await openBrowserBench(name);
+    let browser: BrowserBench | undefined;
+    try {
+      browser = await openBrowserBench(name);
+    } catch (err) {
+      log(`${name}: did not start (${messageOf(err)}), skipped`);
+      continue;
+    }
+    const { version } = browser;
+    // A task that throws in the page (or a page that crashed) costs that task's samples, not
+    // the bench: the browser is started afresh for the next task.
+    const runInBrowser = async (task: Task): Promise<Sample[]> => {
+      try {
+        browser ??= await openBrowserBench(name);
+        return await browser.run(task);
+      } catch (err) {
+        log(`  ${name} ${task.figure}: ${messageOf(err)}; the browser is started again for the next task`);
+        await browser?.close().catch(() => undefined);
+        browser = undefined;
+        return task.series.map((series) => ({ series, metrics: {}, intact: false, error: messageOf(err) }));
+      }
+    };
     try {
       const runs = { ...plan.runs, memory: 0, files: 0, ...(name === "chromium" ? {} : { browserFiles: 0 }) };
-      await runPlan(name, browser.version, { ...plan, runs }, (task) => (task.figure === "browserFiles" ? measureBrowserFilesTask(task) : browser.run(task)));
+      await runPlan(name, version, { ...plan, runs }, (task) => (task.figure === "browserFiles" ? measureBrowserFilesTask(task) : runInBrowser(task)));
     } finally {
-      await browser.close();
+      await browser?.close();
     }
   }
 
