@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { firstValueFrom } from "rxjs";
 import { PeerError, linkPeers, type Peer, type PeerErrorCode } from "../../src/index.js";
+import { MAX_PENDING_CANDIDATES } from "../../src/negotiation.js";
 import { MAX_TRANSCEIVERS } from "../../src/offer-requests.js";
 import { parseSignal } from "../../src/signal-format.js";
 import { answererHolding, connected, makePeer } from "../support/peers.js";
@@ -81,6 +82,27 @@ describe("bad signals", () => {
     await b.signal(early as never);
     expect(errors).to.deep.equal([]);
     await stillConnects(a, b);
+  });
+
+  it(`holds at most ${MAX_PENDING_CANDIDATES} candidates before any description: the next is refused as ERR_SIGNAL_INVALID, and the peer still connects`, async () => {
+    const a = makePeer({ initiator: true });
+    const b = makePeer();
+    const errors: PeerError[] = [];
+    b.error$.subscribe((error) => errors.push(error));
+    // A flood from a hostile remote, each candidate well-formed (distinct ports).
+    const candidate = (port: number) => ({ type: "candidate", data: { candidate: `candidate:${port} 1 udp 2122260223 192.0.2.1 ${port} typ host`, sdpMid: "0", sdpMLineIndex: 0 } }) as never;
+    for (let port = 1; port <= MAX_PENDING_CANDIDATES; port++) await b.signal(candidate(port));
+    expect(errors).to.deep.equal([]);
+    await b.signal(candidate(MAX_PENDING_CANDIDATES + 1));
+    expect(errors.map((error) => error.code)).to.deep.equal(["ERR_SIGNAL_INVALID"]);
+    expect(errors[0]?.message).to.match(new RegExp(`more than ${MAX_PENDING_CANDIDATES} candidates`));
+    // Still usable: it answers an offer (connecting is not asked for: the held candidates then
+    // go in, and libjuice, node-datachannel's ICE, stalls on 256 unreachable ones).
+    const answer = firstValueFrom(b.signal$);
+    await b.signal(await firstValueFrom(a.signal$));
+    expect(await answer).to.include({ type: "sdp" });
+    expect((await answer).data).to.include({ type: "answer" });
+    expect(b.destroyed).to.equal(false);
   });
 
   it("refuses a malformed candidate at once, before any remote description, as ERR_SIGNAL_INVALID", async () => {
