@@ -100,8 +100,9 @@ describe("bad signals", () => {
     // go in, and libjuice, node-datachannel's ICE, stalls on 256 unreachable ones).
     const answer = firstValueFrom(b.signal$);
     await b.signal(await firstValueFrom(a.signal$));
-    expect(await answer).to.include({ type: "sdp" });
-    expect((await answer).data).to.include({ type: "answer" });
+    const signal = await answer;
+    expect(signal.type).to.equal("sdp");
+    expect("data" in signal && signal.data.type).to.equal("answer");
     expect(b.destroyed).to.equal(false);
   });
 
