@@ -102,7 +102,7 @@ describe("bad signals", () => {
     await b.signal(await firstValueFrom(a.signal$));
     const signal = await answer;
     expect(signal.type).to.equal("sdp");
-    expect("data" in signal && signal.data.type).to.equal("answer");
+    expect(signal.type === "sdp" && signal.data.type).to.equal("answer");
     expect(b.destroyed).to.equal(false);
   });
 
