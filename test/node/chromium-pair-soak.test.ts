@@ -9,6 +9,6 @@ describe("pairs in turn (Chromium)", () => {
     const figures = await soakPairsInChromium(10);
     console.log(`[figure] pair soak (Chromium): ${JSON.stringify(figures)}`);
     expect(figures.tracked).toBe(10 * 6);
-    expect(figures.reachable).toEqual([]);
+    expect(figures.reachable, `retained by: ${figures.retainers?.join("\n")}`).toEqual([]);
   }, 120_000);
 });

@@ -25,7 +25,7 @@ describe("pairs in turn (soak)", () => {
     const figures = await soakPairsInChromium(50, 10);
     console.log(`[figure] pair soak (Chromium, 50): ${JSON.stringify(figures)}`);
     expect(figures.tracked).toBe(300);
-    expect(figures.reachable).toEqual([]);
+    expect(figures.reachable, `retained by: ${figures.retainers?.join("\n")}`).toEqual([]);
     expect(figures.heapSlopePerPair).toBeLessThan(MAX_SLOPE);
   });
 });

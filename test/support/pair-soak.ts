@@ -20,6 +20,15 @@ export interface PairSoakOptions {
   heapUsed?: () => number | Promise<number>;
   /** Heap samples to take, evenly spread over the run (default 10). */
   samples?: number;
+  /** Called at the end with what was still reachable (held weakly), for the caller to look into (e.g. its retainers). */
+  left?: (targets: ReachableTarget[]) => void;
+}
+
+/** A destroyed peer, connection or channel that the soak watches, held weakly. */
+export interface ReachableTarget {
+  ref: WeakRef<object>;
+  /** "pair index: kind", as in {@link PairSoakFigures.reachable}. */
+  label: string;
 }
 
 export interface PairSoakFigures {
@@ -32,6 +41,8 @@ export interface PairSoakFigures {
   tracked: number;
   /** What was still reachable: "pair index: kind". */
   reachable: string[];
+  /** What holds each of `reachable`, a few shortest retainer paths each ("label: path"), where the runtime can tell (Chromium, over CDP). */
+  retainers?: string[];
   /** How many were still reachable after each round of waiting and collecting. */
   reachableByRound: number[];
   /** Heap after GC at each sample point, bytes (empty without gc and heapUsed). */
@@ -88,8 +99,8 @@ async function onePair(index: number, peerOptions: Partial<PeerOptions>, track: 
 
 /** Runs the soak and checks every pair; returns the figures for the caller to bound and report. */
 export async function soakPairs(options: PairSoakOptions): Promise<PairSoakFigures> {
-  const { pairs, peerOptions = {}, gc, heapUsed, samples = 10 } = options;
-  const refs: { ref: WeakRef<object>; label: string }[] = [];
+  const { pairs, peerOptions = {}, gc, heapUsed, samples = 10, left } = options;
+  const refs: ReachableTarget[] = [];
   const connectTimes: number[] = [];
   const heapPoints: [number, number][] = [];
   const every = Math.max(1, Math.floor(pairs / samples));
@@ -110,7 +121,8 @@ export async function soakPairs(options: PairSoakOptions): Promise<PairSoakFigur
     // after close; Chromium's, on a loaded machine, has been seen to take longer than 12 s in
     // all): so wait (a new task), collect, then look, waiting longer each round, for up to
     // REACHABLE_DEADLINE_MS. A real leak stays reachable however long the wait; the count left
-    // after each round tells a slow teardown (falling) from a leak (flat).
+    // after each round tells a slow teardown (falling) from a leak (flat). Chromium has a flat
+    // one of its own, rare (docs/runtimes.md): the caller's retainer paths tell it apart.
     const deadline = performance.now() + REACHABLE_DEADLINE_MS;
     for (let wait = 50; alive.length > 0 && performance.now() < deadline; wait = Math.min(wait * 2, 2_000)) {
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -120,6 +132,7 @@ export async function soakPairs(options: PairSoakOptions): Promise<PairSoakFigur
     }
   }
   connectTimes.sort((x, y) => x - y);
+  left?.(alive);
   return {
     pairs,
     totalMs,
