@@ -9,14 +9,13 @@ import type { ChildProcess } from "node:child_process";
 import type { Peer } from "../src/index.js";
 
 export interface LinkWatch {
-  /** Whether the local peer has closed. */
-  readonly closed: boolean;
-  /** What is known of why the link went away: the peer's errors, its close, the remote process's exit. */
-  why(): string;
-  /** Rejects, with {@link why}, once the peer closes or the remote process exits (for a race with the transfer's end). */
+  /**
+   * Rejects once the peer closes or the remote process exits (for a race with the transfer's
+   * end), saying what is known of why: the peer's errors, its close, the remote's exit.
+   */
   readonly lost: Promise<never>;
   /**
-   * A `send` for the raw loops: the channel's own, which throws with {@link why} once the
+   * A `send` for the raw loops: the channel's own, which throws, saying the same, once the
    * peer has closed or the channel refuses the message, and counts what it sent.
    */
   send(channel: RTCDataChannel): (data: ArrayBuffer | Uint8Array<ArrayBuffer>) => void;
@@ -55,10 +54,6 @@ export function watchLink(peer: Peer, remote: ChildProcess): LinkWatch {
     lose(new Error(`the remote process went away ${why()}`));
   });
   return {
-    get closed() {
-      return closed;
-    },
-    why,
     lost,
     send: (channel) => {
       // Its overloads differ per type of message: one signature for both raw loops' messages.

@@ -21,13 +21,18 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** A closed connection the page keeps on purpose, at `window.keptOnPurpose[0]`. */
+async function keepAClosedConnection(): Promise<void> {
+  await page.evaluate(() => {
+    const connection = new RTCPeerConnection();
+    connection.close();
+    (window as unknown as { keptOnPurpose: object[] }).keptOnPurpose = [connection];
+  });
+}
+
 describe("retainerPaths", () => {
   it("names the chain that keeps an object, from the object up to a GC root", async () => {
-    await page.evaluate(() => {
-      const connection = new RTCPeerConnection();
-      connection.close();
-      (window as unknown as { keptOnPurpose: object[] }).keptOnPurpose = [connection];
-    });
+    await keepAClosedConnection();
     const [paths] = await retainerPaths(cdp, ["window.keptOnPurpose[0]"]);
     expect(paths?.[0]).toMatch(/^native RTCPeerConnection @\d+ <-\[\[0\]\]- Array @\d+ <-\[keptOnPurpose\]- Window .*\(GC roots\)/);
   });
@@ -63,11 +68,7 @@ describe("keptByChromium", () => {
   });
 
   it("is not anything held from JavaScript, a peer or a channel, or something with no path found", async () => {
-    await page.evaluate(() => {
-      const connection = new RTCPeerConnection();
-      connection.close();
-      (window as unknown as { keptOnPurpose: object[] }).keptOnPurpose = [connection];
-    });
+    await keepAClosedConnection();
     const [held] = await retainerPaths(cdp, ["window.keptOnPurpose[0]"]);
     expect(held?.length).toBeGreaterThan(0);
     expect(keptByChromium("3: answerer's connection", held ?? [])).toBe(false);
