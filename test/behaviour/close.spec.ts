@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { firstValueFrom, lastValueFrom, toArray, merge, map, type Observable } from "rxjs";
 import { PeerError, type Peer } from "../../src/index.js";
-import { connectedPair, makePeer } from "../support/peers.js";
+import { connectedPair, connectionClosed, makePeer } from "../support/peers.js";
 import { settlesOnALaterTurn } from "#test-runtime";
 
 function completes(peer: Peer): Promise<string[]> {
@@ -50,8 +50,9 @@ describe("destroy", () => {
     const { a } = await connectedPair();
     const channel = a.channel!;
     a.destroy();
-    // node-datachannel gets there on a later turn: wait for the channel's close there.
+    // node-datachannel gets there on a later turn: wait for the channel's close, then the connection's, there.
     if (settlesOnALaterTurn && channel.readyState !== "closed") await new Promise((resolve) => channel.addEventListener("close", resolve, { once: true }));
+    if (settlesOnALaterTurn) await connectionClosed(a.connection);
     expect(a.connection.connectionState).to.equal("closed");
     expect(["closing", "closed"]).to.include(channel.readyState);
   });

@@ -10,6 +10,7 @@ import wrtcModule from "@roamhq/wrtc";
 import * as nodeDatachannel from "node-datachannel/polyfill";
 import { Peer, PeerError, linkPeers, type SignalData, type WebRTCImplementation } from "../../src/index.js";
 import { normaliseCandidate, refusedAsClosed } from "../../src/runtime-quirks.js";
+import { connectionClosed } from "../support/peers.js";
 
 const wrtc = wrtcModule as unknown as WebRTCImplementation;
 const ndc = nodeDatachannel as unknown as WebRTCImplementation;
@@ -95,9 +96,10 @@ describe("node-datachannel beside @roamhq/wrtc", () => {
       b.destroy();
       const outcome = await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 5_000, "not seen within 5 s"))]);
       expect(outcome, `round ${round}`).toBe("closed");
-      // And its own channel and connection did get to closed, the connection once the channel had.
+      // And its own channel and connection did get to closed, the connection after the channel had.
       await ownClose;
       expect(channel?.readyState).toBe("closed");
+      await connectionClosed(b.connection);
       expect(b.connection.connectionState).toBe("closed");
       a.destroy();
     }

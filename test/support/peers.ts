@@ -55,6 +55,16 @@ export async function gathered(peer: Peer): Promise<void> {
 }
 
 /**
+ * Resolves once a destroyed peer's connection reads `closed`. Everywhere but node-datachannel
+ * that is at `destroy()`; there the connection is closed a little after its channel
+ * (src/connection-close.ts), which the connection's `connectionstatechange` tells.
+ */
+export async function connectionClosed(pc: RTCPeerConnection): Promise<void> {
+  if (pc.connectionState === "closed") return;
+  await firstValueFrom(fromEvent(pc, "connectionstatechange").pipe(filter(() => pc.connectionState === "closed")));
+}
+
+/**
  * An initiator `a` whose signals go to the answerer `b` as they come, and `b` once it has
  * answered and gathered with nobody listening to its signal$: `b` holds its answer and every
  * candidate. (An answerer, because an initiator on node-datachannel holds its candidates
