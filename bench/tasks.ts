@@ -140,7 +140,7 @@ export async function runTask(task: Task, runtime: Runtime): Promise<Sample[]> {
       return task.series.map((id, index) => {
         const result = results[index];
         if (!result) return failed(id, "no result");
-        return result.error === undefined ? { series: id, metrics: { ms: result.medianMs, ...prefixed("ms_", result.detail) }, intact: true } : failed(id, result.error);
+        return result.error === undefined ? { series: id, metrics: { ms: result.medianMs, remade: result.remade, ...prefixed("ms_", result.detail) }, intact: true } : failed(id, result.error);
       });
     } catch (err) {
       return task.series.map((id) => failed(id, err));

@@ -6,7 +6,7 @@
 import { firstValueFrom, lastValueFrom, of } from "rxjs";
 import { chunk, dechunk, sendTo } from "../operators/index.js";
 import type { RxpeerPair } from "./contenders/rxpeer.js";
-import { connectWithin, nextTask, type Contender, type Pair, type Received } from "./transport.js";
+import { RETRY_AFTER_MS, connectWithin, nextTask, type Contender, type Pair, type Received } from "./transport.js";
 
 const MiB = 1024 * 1024;
 /** A sender without backpressure is done once nothing arrived for this long after its last send. */
@@ -241,6 +241,12 @@ export interface ConnectResult {
   medianMs: number;
   /** Median of each extra timing the contender reports (rxpeer: its channel's own open). */
   detail: Record<string, number>;
+  /**
+   * How many of its pairs, timed or not, were made again after {@link RETRY_AFTER_MS} without
+   * a greeting (see `retryingStuck`): each is timed from its first attempt's start, so one that
+   * took that long was remade, and one that was not took less.
+   */
+  remade: number;
   /** Why the contender's pairs stopped: a pair failed or hung, and its later blocks were skipped. */
   error?: string;
 }
@@ -262,6 +268,12 @@ export async function interleavedConnect(contenders: Contender[], pairs: number,
   const times = contenders.map((): number[] => []);
   const details = contenders.map((): Record<string, number[]> => ({}));
   const errors = contenders.map((): string | undefined => undefined);
+  const remade = contenders.map(() => 0);
+  const connect = async (index: number, contender: Contender, which: string): Promise<Pick<Pair, "connectMs" | "connectDetail">> => {
+    const pair = await connectOnce(contender, pairTimeoutMs, which);
+    if (pair.connectMs >= RETRY_AFTER_MS) remade[index] = (remade[index] ?? 0) + 1;
+    return pair;
+  };
   for (let block = 0, done = 0; done < pairs; block++, done += CONNECT_BLOCK) {
     for (let turn = 0; turn < contenders.length; turn++) {
       const index = (block + turn) % contenders.length;
@@ -269,9 +281,9 @@ export async function interleavedConnect(contenders: Contender[], pairs: number,
       if (!contender || errors[index] !== undefined) continue;
       // A contender whose pair fails or hangs loses its own figure for the run, not the others'.
       try {
-        await connectOnce(contender, pairTimeoutMs, `block ${block + 1}'s untimed pair`);
+        await connect(index, contender, `block ${block + 1}'s untimed pair`);
         for (let timed = 0; timed < Math.min(CONNECT_BLOCK, pairs - done); timed++) {
-          const { connectMs, connectDetail } = await connectOnce(contender, pairTimeoutMs, `pair ${done + timed + 1} of ${pairs}`);
+          const { connectMs, connectDetail } = await connect(index, contender, `pair ${done + timed + 1} of ${pairs}`);
           times[index]?.push(connectMs);
           const detail = details[index] ?? {};
           for (const [name, value] of Object.entries(connectDetail)) (detail[name] ??= []).push(value);
@@ -284,6 +296,7 @@ export async function interleavedConnect(contenders: Contender[], pairs: number,
   return contenders.map((_, index) => ({
     medianMs: median(times[index] ?? []),
     detail: Object.fromEntries(Object.entries(details[index] ?? {}).map(([name, values]) => [name, median(values)])),
+    remade: remade[index] ?? 0,
     ...(errors[index] === undefined ? {} : { error: errors[index] }),
   }));
 }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderReport, type BenchResults } from "../../bench/report.js";
 import type { Sample } from "../../bench/tasks.js";
-import type { Contender, ContenderName, Pair } from "../../bench/transport.js";
+import { RETRY_AFTER_MS, type Contender, type ContenderName, type Pair } from "../../bench/transport.js";
 import { interleavedConnect } from "../../bench/workloads.js";
 
 const base = JSON.parse(readFileSync(new URL("../../docs/benchmarks.json", import.meta.url), "utf8")) as BenchResults;
@@ -48,6 +48,20 @@ describe("bench report: connect runs with a failed pair", () => {
     const text = chromiumConnect([[connected("raw", 10), connected("rxpeer", 11)]]);
     expect(text).toContain("1 run:");
     expect(text).not.toContain("failed");
+    expect(text).not.toContain("made again");
+  });
+});
+
+describe("bench report: connect pairs made again", () => {
+  const remade = (series: string, ms: number, count: number): Sample => ({ series, metrics: { ms, remade: count }, intact: true });
+
+  it("sums each contender's remade pairs over the runs and names only those that had any", () => {
+    const text = chromiumConnect([
+      [remade("raw", 10, 1), remade("rxpeer", 11, 0), remade("rtco", 12, 0)],
+      [remade("raw", 10, 2), remade("rxpeer", 11, 1), remade("rtco", 12, 0)],
+    ]);
+    expect(text).toContain("2 runs; pairs made again after 5 s without a first message, each timed from its first attempt: raw RTCPeerConnection pair 3, rxpeer 1:");
+    expect(text).not.toMatch(/made again[^:]*@rtco/);
   });
 });
 
@@ -78,5 +92,20 @@ describe("bench connect figure: a contender whose pair fails", () => {
     expect(steady.calls).toBe(12);
     expect(steadyResult?.error).toBeUndefined();
     expect(steadyResult?.medianMs).toBe(17);
+    expect(steadyResult?.remade).toBe(0);
+  });
+
+  it("counts a pair that took the retry's wait or longer as made again, timed or untimed, and no other", async () => {
+    // Calls 1 (untimed) and 4 (timed) took the wait; 3 came in just under it.
+    const took = [RETRY_AFTER_MS + 1, 10, RETRY_AFTER_MS - 1, RETRY_AFTER_MS, 10, 10];
+    let calls = 0;
+    const slow: Contender = {
+      name: "raw",
+      backpressure: true,
+      connect: async () => ({ close: () => {}, connectMs: took[calls++] ?? 10, connectDetail: {} }) as unknown as Pair,
+    };
+    const [result] = await interleavedConnect([slow], 5, 1000);
+    expect(calls).toBe(6);
+    expect(result?.remade).toBe(2);
   });
 });
