@@ -11,10 +11,14 @@ import { DATA_HEADER_SIZE } from "../../operators/transfer-frame.js";
 import type { Peer } from "../../src/index.js";
 import { connectedPair } from "../support/peers.js";
 import { patternBytes, sameBytes, sha256 } from "../support/bytes.js";
-import { countedChunks, readAll, sourceProbe } from "../support/transfer.js";
+import { countedChunks, readAll, readsAtLeast, sourceProbe } from "../support/transfer.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+// Megabytes move here on a loaded machine, where @roamhq/wrtc's SCTP can stall for seconds and
+// recover; the liveness check would end such a pair (docs/reliability.md, "Known limitation").
+// These tests are of flow control; liveness has its own.
+const NO_LIVENESS = { livenessTimeout: 0 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -37,7 +41,7 @@ async function explained<T>(peers: Record<string, Peer>, work: () => Promise<T>)
 
 describe(`file transfer flow control (${runtimeName})`, () => {
   it("a slow consumer keeps the sender's reads within one window (plus one source chunk) of what it has read", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await connectedPair(NO_LIVENESS, NO_LIVENESS);
     const window = 64 * KiB;
     const chunkSize = 4 * KiB;
     const total = 1 * MiB;
@@ -67,7 +71,7 @@ describe(`file transfer flow control (${runtimeName})`, () => {
   });
 
   it("with the default window, a consumer that reads nothing lets the sender read DEFAULT_WINDOW (plus one source chunk) and no more", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await connectedPair(NO_LIVENESS, NO_LIVENESS);
     const chunkSize = 64 * KiB;
     const total = DEFAULT_WINDOW + 1 * MiB;
     const source = sourceProbe();
@@ -75,8 +79,9 @@ describe(`file transfer flow control (${runtimeName})`, () => {
     const incoming = firstValueFrom(receiveFiles(b));
     const sending = lastValueFrom(sendFile(a, countedChunks(data, chunkSize, source), { size: total }));
     const file = await incoming;
-    // The sender runs up to the credit first granted (the test's timeout fails a smaller default)...
-    while (source.read < DEFAULT_WINDOW) await sleep(5);
+    // The sender runs up to the credit first granted (the test's timeout fails a smaller default);
+    // a transfer that fails before (a peer closed under load) fails the test with its own error.
+    await explained({ a, b }, () => Promise.race([sending, readsAtLeast(source, DEFAULT_WINDOW)]));
     // ...and stops there while nothing is read (a larger default would go on).
     await sleep(100);
     expect(source.read, "source bytes read with nothing consumed").to.be.at.most(DEFAULT_WINDOW + chunkSize);
@@ -86,7 +91,7 @@ describe(`file transfer flow control (${runtimeName})`, () => {
   });
 
   it("runs many transfers at once in both directions, each intact", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await connectedPair(NO_LIVENESS, NO_LIVENESS);
     const count = 6;
     const sizes = Array.from({ length: count }, (_, i) => 100 * KiB * (i + 1) + i);
     const fromA = sizes.map((size, i) => patternBytes(size, 100 + i));
@@ -105,7 +110,7 @@ describe(`file transfer flow control (${runtimeName})`, () => {
   });
 
   it("keeps the channel's queue within sendTo's high-water mark (plus one piece) all through a transfer", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await connectedPair(NO_LIVENESS, NO_LIVENESS);
     const channel = a.channel;
     if (channel === undefined) throw new Error("no data channel");
     const high = "bufferedAmountLowThreshold" in channel ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
@@ -123,7 +128,7 @@ describe(`file transfer flow control (${runtimeName})`, () => {
   });
 
   it("a chat message sent during a transfer arrives long before the file is through, and data$ users can tell transfer frames apart", async () => {
-    const { a, b } = await connectedPair();
+    const { a, b } = await connectedPair(NO_LIVENESS, NO_LIVENESS);
     const total = (runtimeName === "node" ? 32 : 8) * MiB;
     let consumed = 0;
     let consumedAtChat = -1;

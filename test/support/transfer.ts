@@ -69,6 +69,15 @@ export async function* countedChunks(bytes: Uint8Array, chunkSize: number, probe
   }
 }
 
+/**
+ * Resolves once `probe` has counted at least `bytes` read from its source, or once the source
+ * is released (the transfer ended: race this with the transfer, so a failure shows as itself).
+ * Polled: a source has no event to wait on.
+ */
+export async function readsAtLeast(probe: SourceProbe, bytes: number): Promise<void> {
+  while (probe.read < bytes && !probe.released) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 /** A ReadableStream of `bytes` in chunks of irregular sizes (1, 2, ... up to `maxChunk`, cycling), pulled on demand. */
 export function irregularStream(bytes: Uint8Array, maxChunk: number, probe: SourceProbe): ReadableStream<Uint8Array> {
   let at = 0;
