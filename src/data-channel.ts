@@ -5,7 +5,7 @@
  */
 import type { BehaviorSubject } from "./rxjs-imports.js";
 import { PeerError, describe, toPeerError } from "./errors.js";
-import { HEARTBEAT, livenessClock } from "./liveness.js";
+import { BEAT_MS, HEARTBEAT, livenessClock } from "./liveness.js";
 import { blobBytes, isBlob } from "./read-blobs.js";
 import { refusedAsClosed } from "./runtime-quirks.js";
 import type { PeerData, PeerMessage } from "./types.js";
@@ -61,8 +61,10 @@ export interface DataChannelHandlers {
   error(error: PeerError): void;
   /** The connection's largest message, read once, at the first message over {@link ALWAYS_FITS} (a slow native read on @roamhq/wrtc). */
   maxMessageSize(): number;
-  /** An rxpeer remote has sent nothing, not even a heartbeat, for `livenessTimeout` ms. */
+  /** An rxpeer remote has sent nothing, not even a heartbeat, for `livenessTimeout` ms, and its transport heard nothing from it meanwhile. */
   dead(): void;
+  /** A count that moves whenever the transport hears the remote (`packetsHeard`). */
+  heard(): Promise<number>;
 }
 
 /**
@@ -231,21 +233,24 @@ export class DataChannelLink {
   }
 
   // Only between rxpeer peers (their descriptions told each side so): a heartbeat on every idle
-  // beat, and the remote declared dead once it has sent nothing for the timeout. Without it a
-  // killed remote goes unnoticed until ICE's consent check gives up, tens of seconds later.
+  // beat, and the remote declared dead once it has sent nothing for the timeout and its transport
+  // heard nothing from it meanwhile. Without it a killed remote goes unnoticed until ICE's consent
+  // check gives up, tens of seconds later; without the transport's word, a live remote whose
+  // messages are stuck behind a stalled SCTP stream would be given up (docs/reliability.md).
   #watchLiveness(): void {
     if (this.#liveness) return;
     // A beat goes out only if nothing else did since the last tick (or since the watch began).
     let sentBefore = this.#sent;
+    const handlers = this.#handlers;
     this.#liveness = livenessClock(() => this.#received, this.#livenessTimeout, (tick) => {
-      if (tick === "dead") return this.#handlers.dead();
+      if (tick === "dead") return handlers.dead();
       try {
         if (this.#sent === sentBefore && this.isOpen) this.#sendNow(HEARTBEAT);
       } catch {
         // A channel that cannot take a heartbeat is closing: its close event follows.
       }
       sentBefore = this.#sent;
-    });
+    }, BEAT_MS, handlers.heard);
   }
 
   #onChannelMessage(data: unknown): void {

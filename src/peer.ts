@@ -12,6 +12,7 @@ import { completeEvents, peerEvents, type PeerEventSubjects } from "./facade.js"
 import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
 import { LocalMedia, RemoteMedia } from "./media.js";
+import { packetsHeard } from "./liveness.js";
 import { Negotiation } from "./negotiation.js";
 import { resolveOptions, type PeerOptions, type ResolvedOptions } from "./options.js";
 import { markSdp, type PreNegotiatedChannel } from "./sdp-marker.js";
@@ -271,7 +272,8 @@ export class Peer extends LocalMedia {
       error: (error) => this.#reportError(error),
       // No SCTP transport, or a limit of 0 (RFC 8841: none), is no limit.
       maxMessageSize: () => this.#pc.sctp?.maxMessageSize || Infinity,
-      dead: () => this.#close(new PeerError("ERR_CONNECTION_FAILURE", `the remote peer sent nothing for ${this.#options.livenessTimeout} ms (livenessTimeout): it is gone`)),
+      dead: () => this.#close(new PeerError("ERR_CONNECTION_FAILURE", `the remote peer sent nothing for ${this.#options.livenessTimeout} ms (livenessTimeout), nor did its transport hear it: it is gone`)),
+      heard: () => packetsHeard(this.#pc),
     }, this.#options.livenessTimeout);
   }
 

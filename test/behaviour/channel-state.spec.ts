@@ -19,6 +19,7 @@ function quietHandlers(): DataChannelHandlers & { calls: string[] } {
     error: () => calls.push("error"),
     maxMessageSize: () => Infinity,
     dead: () => calls.push("dead"),
+    heard: async () => 0,
   };
 }
 

@@ -93,22 +93,30 @@ export interface StallOutcome {
 }
 
 /**
- * Connects a local peer to a remote one in a child process, stops the remote's process
- * (SIGSTOP: its event loop and WebRTC threads freeze) for `stallMs`, resumes it, and
- * checks whether the pair still talks.
+ * How a remote stalls: "frozen", its whole process stopped (SIGSTOP: its event loop and its
+ * WebRTC threads stand still, so it sends not even an ICE check); "busy", its event loop
+ * spinning in one long task while its WebRTC threads run on (so its transport still answers).
  */
-export async function stallRemote(stallMs: number, options: { livenessTimeout?: number } = {}): Promise<StallOutcome> {
+export type Stall = "frozen" | "busy";
+
+/**
+ * Connects a local peer to a remote one in a child process, stalls the remote for `stallMs`
+ * (see {@link Stall}), lets it go, and checks whether the pair still talks.
+ */
+export async function stallRemote(stallMs: number, options: { livenessTimeout?: number; stall?: Stall } = {}): Promise<StallOutcome> {
   const local = new Peer({ initiator: true, debug: 0, wrtc, livenessTimeout: options.livenessTimeout });
   const remote = spawnRemotePeer(local);
+  const frozen = (options.stall ?? "frozen") === "frozen";
   try {
     const errors: PeerError[] = [];
     local.error$.subscribe((error) => errors.push(error));
     await Promise.all([firstValueFrom(local.connect$), remote.connected]);
     const closed = firstValueFrom(local.close$).then(() => true);
-    remote.child.kill("SIGSTOP");
+    if (frozen) remote.child.kill("SIGSTOP");
+    else remote.command({ busy: stallMs });
     const stalled = new Promise<false>((resolve) => setTimeout(() => resolve(false), stallMs));
     const closedDuringStall = await Promise.race([closed, stalled]);
-    remote.child.kill("SIGCONT");
+    if (frozen) remote.child.kill("SIGCONT");
     if (closedDuringStall || local.destroyed) return { errors, closed: true, talkedAfter: false };
     const echoed = firstValueFrom(local.data$);
     local.send("ping");

@@ -2,7 +2,8 @@
 // carries signals over the IPC channel, and can SIGKILL this process mid-session.
 // Messages from the parent: { signal } (applied with peer.signal), { send } (sent on the
 // data channel), { destroy: true }, { closeChannel: true },
-// { exit: true } (process.exit without closing anything). To the parent: { signal },
+// { exit: true } (process.exit without closing anything), { busy: ms } (the event loop spins
+// for ms in one task; the WebRTC threads run on). To the parent: { signal },
 // { event: "connect" | "close" | "data", ... }.
 import wrtc from "@roamhq/wrtc";
 import { Peer } from "../../src/index.js";
@@ -14,6 +15,7 @@ interface ParentMessage {
   destroy?: boolean;
   closeChannel?: boolean;
   exit?: boolean;
+  busy?: number;
 }
 
 const initiator = process.argv.includes("--initiator");
@@ -35,6 +37,10 @@ process.on("message", (message: ParentMessage) => {
   if (message.destroy) peer.destroy();
   // Leaves without closing anything, as a crashing app would.
   if (message.exit) process.exit(0);
+  if (message.busy !== undefined) {
+    const end = performance.now() + message.busy;
+    while (performance.now() < end);
+  }
 });
 // The parent going away ends this process too, so no orphan keeps a connection open.
 process.on("disconnect", () => {

@@ -18,7 +18,7 @@ export interface RemotePeer {
   /** Messages the remote peer received on data$. */
   received: string[];
   /** Sends a command to the remote process (see remote-peer-process.ts). */
-  command(message: { send?: string; destroy?: boolean; closeChannel?: boolean; exit?: boolean }): void;
+  command(message: { send?: string; destroy?: boolean; closeChannel?: boolean; exit?: boolean; busy?: number }): void;
 }
 
 /**
