@@ -16,8 +16,9 @@ import { countedChunks, readAll, readsAtLeast, sourceProbe } from "../support/tr
 const KiB = 1024;
 const MiB = 1024 * KiB;
 // Megabytes move here on a loaded machine, where @roamhq/wrtc's SCTP can stall for seconds and
-// recover; the liveness check would end such a pair (docs/reliability.md, "Known limitation").
-// These tests are of flow control; liveness has its own.
+// recover; the liveness check asks the transport before it ends such a pair (docs/reliability.md,
+// "A vanished remote"), but Firefox's transport says little. These tests are of flow control;
+// liveness has its own.
 const NO_LIVENESS = { livenessTimeout: 0 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
