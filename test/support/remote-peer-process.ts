@@ -9,7 +9,8 @@ import wrtc from "@roamhq/wrtc";
 import { Peer } from "../../src/index.js";
 import type { WebRTCImplementation } from "../../src/options.js";
 
-interface ParentMessage {
+/** A command from the parent (RemotePeer.command). */
+export interface ParentMessage {
   signal?: unknown;
   send?: string;
   destroy?: boolean;

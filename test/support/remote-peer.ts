@@ -3,6 +3,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Peer } from "../../src/index.js";
+import type { ParentMessage } from "./remote-peer-process.js";
 
 const program = fileURLToPath(new URL("./remote-peer-process.ts", import.meta.url));
 
@@ -18,7 +19,7 @@ export interface RemotePeer {
   /** Messages the remote peer received on data$. */
   received: string[];
   /** Sends a command to the remote process (see remote-peer-process.ts). */
-  command(message: { send?: string; destroy?: boolean; closeChannel?: boolean; exit?: boolean; busy?: number }): void;
+  command(message: Omit<ParentMessage, "signal">): void;
 }
 
 /**
