@@ -22,8 +22,12 @@ function findSpecs(dir) {
   });
 }
 
-const specs = [...findSpecs(path.join(root, "test", "behaviour")), ...findSpecs(path.join(root, "test", "browser"))];
-if (specs.length === 0) throw new Error("karma: no spec files found under test/behaviour or test/browser");
+// RXPEER_KARMA_SPECS, a regular expression, keeps only the spec files whose path matches it (for a run by hand).
+const only = process.env.RXPEER_KARMA_SPECS ? new RegExp(process.env.RXPEER_KARMA_SPECS) : undefined;
+const specs = [...findSpecs(path.join(root, "test", "behaviour")), ...findSpecs(path.join(root, "test", "browser"))].filter(
+  (file) => !only || only.test(file),
+);
+if (specs.length === 0) throw new Error(`karma: no spec files found under test/behaviour or test/browser${only ? ` matching ${only}` : ""}`);
 fs.mkdirSync(outDir, { recursive: true });
 esbuild.buildSync({
   stdin: {
