@@ -14,6 +14,7 @@ import { connectRxpeer } from "./contenders/rxpeer.js";
 import { EVENT_WATERMARKS, NODE_WATERMARKS } from "./node-runtime.js";
 import { nextTask, type WebRTC } from "./transport.js";
 import { makeMessages, oneWay } from "./workloads.js";
+import { udpDrops } from "./udp-drops.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -119,8 +120,10 @@ const ratios = new Map<string, number[]>(picked.map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {
   const order = names.map((_, i) => names[(i + round) % names.length] ?? "raw");
   const got = new Map<string, number>();
+  const dropped: string[] = [];
   for (const name of order) {
     let rate: number;
+    const dropsBefore = udpDrops();
     if (name === "raw") {
       const pair = await raw.connect();
       try {
@@ -141,11 +144,12 @@ for (let round = 0; round < rounds; round++) {
         pair.close();
       }
     } else rate = await chunked(VARIANTS[name] ?? {}, payload);
+    dropped.push(`${name} ${(udpDrops() ?? 0) - (dropsBefore ?? 0)}`);
     got.set(name, rate);
     rates.get(name)?.push(rate);
   }
   for (const name of picked) ratios.get(name)?.push((got.get(name) ?? 0) / (got.get("raw") ?? 1));
-  console.log(`round ${round + 1}: ${names.map((name) => `${name} ${(got.get(name) ?? 0).toFixed(1)}`).join(", ")}`);
+  console.log(`round ${round + 1}: ${names.map((name) => `${name} ${(got.get(name) ?? 0).toFixed(1)}`).join(", ")}; UDP datagrams dropped (receive buffer full): ${dropped.join(", ")}`);
 }
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

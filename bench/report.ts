@@ -31,7 +31,16 @@ export interface BenchResults {
   profile: string;
   startedAt: string;
   minutes: number;
-  machine: { cpu: string; cores: number; memoryGiB: number; os: string; loadBefore: number[]; loadAfter: number[] };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    os: string;
+    loadBefore: number[];
+    loadAfter: number[];
+    /** UDP datagrams the kernel dropped on a full receive buffer during the run (bench/udp-drops.ts); absent where unknown. */
+    udpDropped?: number;
+  };
   versions: Record<string, string>;
   runtimes: RuntimeResults[];
   sizes: SizeRow[];
@@ -398,7 +407,7 @@ export function renderReport(results: BenchResults, notes: string): string {
       "run, then the median of those ratios is given. Absolute figures drift on this shared machine; only the ratios are meant to be compared." +
       (results.merged ? ` Runtimes come from more than one run: ${results.merged}.` : ""),
     "",
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB, ${machine.os}; load average ${machine.loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${machine.loadAfter.map((l) => l.toFixed(1)).join(" ")} after (other work shared the machine).`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB, ${machine.os}; load average ${machine.loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${machine.loadAfter.map((l) => l.toFixed(1)).join(" ")} after (other work shared the machine)${udpDroppedNote(machine.udpDropped)}.`,
     `- Versions: ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
     ...results.runtimes.map((r) => `- ${params(r)}`),
     "",
@@ -438,4 +447,10 @@ export function renderReport(results: BenchResults, notes: string): string {
     NOTES_MARKER,
     notes,
   ].join("\n");
+}
+
+// What the kernel dropped during the run, where it said: the loss behind most of Node's spread.
+function udpDroppedNote(dropped: number | undefined): string {
+  if (dropped === undefined) return "";
+  return `; ${dropped.toLocaleString("en-US")} UDP datagrams dropped by the kernel on a full socket receive buffer during the run (loopback, every contender alike; each costs SCTP a retransmission, now and then a 400 ms timeout)`;
 }

@@ -14,6 +14,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem, platform } from "node:os";
+import { udpDrops } from "./udp-drops.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureBrowserFiles } from "./browser-files.js";
@@ -228,6 +229,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const log = config.log ?? ((line: string) => console.log(line));
   const started = Date.now();
   const loadBefore = loadavg();
+  const udpDropsBefore = udpDrops();
   const runtimes: RuntimeResults[] = [];
 
   const runPlan = async (name: RuntimeName, version: string, plan: RuntimePlan, run: (task: Task) => Promise<Sample[]>): Promise<void> => {
@@ -294,7 +296,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     profile: config.profile,
     startedAt: new Date(started).toISOString(),
     minutes: (Date.now() - started) / 60_000,
-    machine: { cpu: cpu[0]?.model ?? "unknown CPU", cores: cpu.length, memoryGiB: totalmem() / 1024 ** 3, os: `${platform()} ${release()}`, loadBefore, loadAfter: loadavg() },
+    machine: { cpu: cpu[0]?.model ?? "unknown CPU", cores: cpu.length, memoryGiB: totalmem() / 1024 ** 3, os: `${platform()} ${release()}`, loadBefore, loadAfter: loadavg(), ...droppedSince(udpDropsBefore) },
     versions: {
       rxpeer: (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version + " (this checkout)",
       rxjs: packageVersion("rxjs"),
@@ -387,4 +389,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.exit(1);
     },
   );
+}
+
+// The machine's `udpDropped` field: the drops since `before`, where /proc says.
+function droppedSince(before: number | undefined): { udpDropped?: number } {
+  const after = udpDrops();
+  return before === undefined || after === undefined ? {} : { udpDropped: after - before };
 }

@@ -109,3 +109,22 @@ describe("bench connect figure: a contender whose pair fails", () => {
     expect(result?.remade).toBe(2);
   });
 });
+
+describe("the bench report's machine line", () => {
+  const machineLine = (udpDropped: number | undefined): string => {
+    const results: BenchResults = structuredClone(base);
+    if (udpDropped === undefined) delete results.machine.udpDropped;
+    else results.machine.udpDropped = udpDropped;
+    return renderReport(results, "").split("\n").find((line) => line.startsWith("- Machine:")) ?? "";
+  };
+
+  it("says how many UDP datagrams the kernel dropped during the run, where it was read", () => {
+    expect(machineLine(31_116)).toMatch(/; 31,116 UDP datagrams dropped by the kernel on a full socket receive buffer during the run/);
+    expect(machineLine(0)).toMatch(/; 0 UDP datagrams dropped/);
+  });
+
+  it("says nothing of drops in a report that has no count (before 2026-12-02, or not Linux)", () => {
+    expect(machineLine(undefined)).not.toMatch(/UDP/);
+    expect(machineLine(undefined)).toMatch(/^- Machine: .* after \(other work shared the machine\)\.$/);
+  });
+});
