@@ -407,7 +407,7 @@ export function renderReport(results: BenchResults, notes: string): string {
       "run, then the median of those ratios is given. Absolute figures drift on this shared machine; only the ratios are meant to be compared." +
       (results.merged ? ` Runtimes come from more than one run: ${results.merged}.` : ""),
     "",
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB, ${machine.os}; load average ${machine.loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${machine.loadAfter.map((l) => l.toFixed(1)).join(" ")} after (other work shared the machine)${udpDroppedNote(machine.udpDropped)}.`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB, ${machine.os}; load average ${machine.loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${machine.loadAfter.map((l) => l.toFixed(1)).join(" ")} after${udpDroppedNote(machine.udpDropped)}.`,
     `- Versions: ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
     ...results.runtimes.map((r) => `- ${params(r)}`),
     "",
