@@ -128,3 +128,28 @@ describe("the bench report's machine line", () => {
     expect(machineLine(undefined)).toMatch(/^- Machine: .* after\.$/);
   });
 });
+
+describe("the bench report's targets", () => {
+  /** The Node bulk sendTo() target's cell, for runs whose rxpeer/raw rate ratios are `ratios`. */
+  const sendToCell = (ratios: number[]): string => {
+    const results: BenchResults = structuredClone(base);
+    const [first] = results.runtimes;
+    if (!first) throw new Error("docs/benchmarks.json has no runtime's results to build on");
+    const run = (ratio: number): Sample[] => [
+      { series: "raw", metrics: { rate: 100, ms: 1000, arrived: 1, failedSends: 0 }, intact: true },
+      { series: "rxpeer-sendTo", metrics: { rate: 100 * ratio, ms: 1000 / ratio, arrived: 1, failedSends: 0 }, intact: true },
+    ];
+    results.runtimes = [{ ...first, runtime: "node", runs: { bulk: ratios.map(run) } }];
+    const row = renderReport(results, "").split("\n").find((line) => line.startsWith("| bulk, sendTo() 64 KiB messages >= 0.95 of raw |"));
+    return row?.split("|")[2]?.trim() ?? "";
+  };
+
+  it("gives a median that two decimals would round onto the other side of its target to three", () => {
+    expect(sendToCell([0.94, 0.946, 0.99])).toBe("0.946 (0.94-0.99) **not met**");
+  });
+
+  it("keeps two decimals where they read as the verdict does", () => {
+    expect(sendToCell([0.9, 0.951, 0.99])).toBe("0.95 (0.90-0.99) **met**");
+    expect(sendToCell([0.9, 0.93, 0.99])).toBe("0.93 (0.90-0.99) **not met**");
+  });
+});
