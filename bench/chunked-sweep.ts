@@ -14,7 +14,7 @@ import { connectRxpeer } from "./contenders/rxpeer.js";
 import { EVENT_WATERMARKS, NODE_WATERMARKS } from "./node-runtime.js";
 import { nextTask, type WebRTC } from "./transport.js";
 import { makeMessages, oneWay } from "./workloads.js";
-import { udpDrops } from "./udp-drops.js";
+import { udpDrops, udpDropsSince } from "./udp-drops.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -144,7 +144,7 @@ for (let round = 0; round < rounds; round++) {
         pair.close();
       }
     } else rate = await chunked(VARIANTS[name] ?? {}, payload);
-    dropped.push(`${name} ${(udpDrops() ?? 0) - (dropsBefore ?? 0)}`);
+    dropped.push(`${name} ${udpDropsSince(dropsBefore) ?? "?"}`);
     got.set(name, rate);
     rates.get(name)?.push(rate);
   }

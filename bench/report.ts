@@ -38,8 +38,8 @@ export interface BenchResults {
     os: string;
     loadBefore: number[];
     loadAfter: number[];
-    /** UDP datagrams the kernel dropped on a full receive buffer during the run (bench/udp-drops.ts); absent where unknown. */
-    udpDropped?: number;
+    /** UDP datagrams the kernel dropped on a full receive buffer during the run (bench/udp-drops.ts); absent or undefined where unknown. */
+    udpDropped?: number | undefined;
   };
   versions: Record<string, string>;
   runtimes: RuntimeResults[];
@@ -76,9 +76,10 @@ function range(s: Spread, digits = 1): string {
   return s.n === 1 ? fmt(s.median, digits) : `${fmt(s.median, digits)} (${fmt(s.min, digits)}-${fmt(s.max, digits)})`;
 }
 
-function ratio(s: Spread): string {
+function ratio(s: Spread, medianDigits = 2): string {
   if (s.n === 0) return "-";
-  return s.n === 1 ? `${s.median.toFixed(2)}` : `${s.median.toFixed(2)} (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
+  const median = s.median.toFixed(medianDigits);
+  return s.n === 1 ? median : `${median} (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
 }
 
 function labelOf(figure: Figure, id: string): string {
@@ -235,7 +236,7 @@ function judged(s: Spread, ok: (value: number) => boolean): { text: string; met:
   if (s.n === 0) return { text: ratio(s), met: undefined };
   const met = ok(s.median);
   const misread = ok(Number(s.median.toFixed(2))) !== met;
-  return { text: misread ? ratio(s).replace(s.median.toFixed(2), s.median.toFixed(3)) : ratio(s), met };
+  return { text: ratio(s, misread ? 3 : 2), met };
 }
 
 function targets(results: BenchResults): TargetRow[] {

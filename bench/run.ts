@@ -14,7 +14,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem, platform } from "node:os";
-import { udpDrops } from "./udp-drops.js";
+import { udpDrops, udpDropsSince } from "./udp-drops.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureBrowserFiles } from "./browser-files.js";
@@ -296,7 +296,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     profile: config.profile,
     startedAt: new Date(started).toISOString(),
     minutes: (Date.now() - started) / 60_000,
-    machine: { cpu: cpu[0]?.model ?? "unknown CPU", cores: cpu.length, memoryGiB: totalmem() / 1024 ** 3, os: `${platform()} ${release()}`, loadBefore, loadAfter: loadavg(), ...droppedSince(udpDropsBefore) },
+    machine: { cpu: cpu[0]?.model ?? "unknown CPU", cores: cpu.length, memoryGiB: totalmem() / 1024 ** 3, os: `${platform()} ${release()}`, loadBefore, loadAfter: loadavg(), udpDropped: udpDropsSince(udpDropsBefore) },
     versions: {
       rxpeer: (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version + " (this checkout)",
       rxjs: packageVersion("rxjs"),
@@ -389,10 +389,4 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.exit(1);
     },
   );
-}
-
-// The machine's `udpDropped` field: the drops since `before`, where /proc says.
-function droppedSince(before: number | undefined): { udpDropped?: number } {
-  const after = udpDrops();
-  return before === undefined || after === undefined ? {} : { udpDropped: after - before };
 }

@@ -8,13 +8,15 @@
 import { readFileSync } from "node:fs";
 
 /**
+ * The drops counted since boot.
+ *
  * @example
  * ```ts
  * const before = udpDrops();
  * await transfer();
- * console.log(`${(udpDrops() ?? 0) - (before ?? 0)} datagrams dropped`);
+ * console.log(`${udpDropsSince(before) ?? "?"} datagrams dropped`);
  * ```
- * @return the count since boot, or undefined where /proc does not say (not Linux)
+ * @return the count, or undefined where /proc does not say (not Linux)
  */
 export function udpDrops(): number | undefined {
   const v6 = /^Udp6RcvbufErrors\s+(\d+)/m.exec(readOrEmpty("/proc/net/snmp6"))?.[1];
@@ -23,6 +25,23 @@ export function udpDrops(): number | undefined {
   const v4 = values?.split(" ")[names?.split(" ").indexOf("RcvbufErrors") ?? -1];
   if (v4 === undefined && v6 === undefined) return undefined;
   return Number(v4 ?? 0) + Number(v6 ?? 0);
+}
+
+/**
+ * The drops since an earlier {@link udpDrops} read.
+ *
+ * @example
+ * ```ts
+ * const before = udpDrops();
+ * await transfer();
+ * const dropped = udpDropsSince(before); // undefined where either read said nothing
+ * ```
+ * @param before what `udpDrops()` gave earlier
+ * @return the difference, or undefined where either read is unknown
+ */
+export function udpDropsSince(before: number | undefined): number | undefined {
+  const now = udpDrops();
+  return before === undefined || now === undefined ? undefined : now - before;
 }
 
 function readOrEmpty(file: string): string {
