@@ -1,7 +1,7 @@
 /**
  * What to do when the connection fails: restart ICE once, and give up if the
  * restart does not bring the connection back. It maps connection states to
- * decisions, and the Peer carries them out. A plain function with one timer, not an
+ * decisions, and the Peer carries them out. A plain function with two timers, not an
  * rxjs operator: the operator took six rxjs names (each one more binding in the core's
  * import of rxjs) and about 100 B of the core's min+gzip size more.
  */
@@ -19,17 +19,30 @@ export type IceRecoveryAction = "restart" | "give-up";
 export const ICE_RESTART_TIMEOUT_MS = 10_000;
 
 /**
+ * How long the connection may stay `disconnected` before it is treated as `failed`, in ms.
+ * libwebrtc moves a connection whose remote went silent on to `failed` by itself, about 10 s
+ * after `disconnected` on @roamhq/wrtc, but not always: with the remote's process killed,
+ * some pairs stayed `disconnected` for good (seen in 2 of 3 pairs on a loaded machine, still
+ * `disconnected` 120 s on), and with no `failed` the peer never closed. A live remote brings
+ * the connection back well within this, or answers the restart. Measured in docs/reliability.md.
+ */
+export const DISCONNECTED_TIMEOUT_MS = 15_000;
+
+/**
  * Turns `connectionState` changes into recovery decisions: the first `failed`
  * after being connected (or after the start) asks for an ICE restart; a `failed`
  * before the connection came back, or no `connected` within `restartTimeout` ms of
- * the restart, asks to give up. Reaching `connected` again restores the one restart;
- * `closed` (the Peer passes it on destroy) stops a restart's clock.
+ * the restart, asks to give up. A connection `disconnected` for `disconnectedTimeout`
+ * ms with no other state since counts as `failed`. Reaching `connected` again restores
+ * the one restart; `closed` (the Peer passes it on destroy) stops both clocks.
  *
  * ```
  * states:  --connecting--connected--failed--connecting--failed--
  * act:     ----------------------restart-------------give-up----
  * states:  --connected--failed-----------(restartTimeout)-------
  * act:     -------------restart----------give-up----------------
+ * states:  --connected--disconnected---(disconnectedTimeout)----
+ * act:     ----------------------------restart------------------
  * ```
  *
  * @example
@@ -40,12 +53,22 @@ export const ICE_RESTART_TIMEOUT_MS = 10_000;
  * @param act called with each decision
  * @param maxRestarts how many restarts to try before giving up (default 1)
  * @param restartTimeout ms a restart may take to reach `connected` (default {@link ICE_RESTART_TIMEOUT_MS})
+ * @param disconnectedTimeout ms the connection may stay `disconnected` before it counts as `failed` (default {@link DISCONNECTED_TIMEOUT_MS})
  * @return the function to call with each connection state
  */
-export function iceRecovery(act: (action: IceRecoveryAction) => void, maxRestarts = 1, restartTimeout = ICE_RESTART_TIMEOUT_MS): (state: RTCPeerConnectionState) => void {
+export function iceRecovery(
+  act: (action: IceRecoveryAction) => void,
+  maxRestarts = 1,
+  restartTimeout = ICE_RESTART_TIMEOUT_MS,
+  disconnectedTimeout = DISCONNECTED_TIMEOUT_MS,
+): (state: RTCPeerConnectionState) => void {
   let restarts = 0;
   let giveUp: ReturnType<typeof setTimeout> | undefined;
-  return (state) => {
+  let stillDisconnected: ReturnType<typeof setTimeout> | undefined;
+  const onState = (state: RTCPeerConnectionState): void => {
+    // A spell of "disconnected" lasts until the next state, whatever it is; past the timeout it counts as "failed".
+    clearTimeout(stillDisconnected);
+    if (state === "disconnected") stillDisconnected = setTimeout(onState, disconnectedTimeout, "failed");
     // Any other state ("connecting", "disconnected", ...) leaves a restart's clock running.
     if (state !== "connected" && state !== "closed" && state !== "failed") return;
     clearTimeout(giveUp);
@@ -57,4 +80,5 @@ export function iceRecovery(act: (action: IceRecoveryAction) => void, maxRestart
     giveUp = setTimeout(act, restartTimeout, "give-up");
     act("restart");
   };
+  return onState;
 }

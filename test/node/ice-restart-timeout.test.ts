@@ -1,7 +1,7 @@
 // The ICE restart's time limit: a restart that never reaches `connected` (the remote is
 // gone and cannot answer the restart's offer) ends in give-up, so the peer closes.
 import { describe, expect, it } from "vitest";
-import { ICE_RESTART_TIMEOUT_MS } from "../../src/ice-recovery.js";
+import { DISCONNECTED_TIMEOUT_MS, ICE_RESTART_TIMEOUT_MS } from "../../src/ice-recovery.js";
 import { recoveryFrames } from "../support/ice-recovery-frames.js";
 
 describe("iceRecovery restart timeout", () => {
@@ -32,5 +32,40 @@ describe("iceRecovery restart timeout", () => {
     const { decisions } = recoveryFrames("c-f", { frames: ICE_RESTART_TIMEOUT_MS + 5 });
     expect(decisions.indexOf("u")).toBe(2 + ICE_RESTART_TIMEOUT_MS);
     expect(decisions.replaceAll("-", "")).toBe("ru");
+  });
+});
+
+describe("iceRecovery disconnected timeout", () => {
+  // @roamhq/wrtc sometimes leaves a connection whose remote died `disconnected` for good.
+  it("treats a connection disconnected for the timeout as failed: restarts, then gives up on the restart's clock", () => {
+    const { decisions, pendingTimers } = recoveryFrames("c-d-------------------", { disconnectedTimeout: 5, restartTimeout: 10 });
+    expect(decisions).toBe("-------r---------u----");
+    expect(pendingTimers).toBe(0);
+  });
+
+  it("leaves a spell of disconnected that ends in time alone, whatever state ends it", () => {
+    expect(recoveryFrames("c-d---c-d---g---c-----", { disconnectedTimeout: 5 }).decisions).toBe("-".repeat(22));
+  });
+
+  it("counts the spell from its start: a failed inside it decides once, and the spell's clock is gone", () => {
+    const { decisions, pendingTimers } = recoveryFrames("c-d-f-g-c-------------", { disconnectedTimeout: 5, restartTimeout: 10 });
+    expect(decisions).toBe("----r-----------------");
+    expect(pendingTimers).toBe(0);
+  });
+
+  it("gives up at once when a restart was already spent and the connection stays disconnected", () => {
+    expect(recoveryFrames("c-f-g-d-------------", { disconnectedTimeout: 5, restartTimeout: 30 }).decisions).toBe("--r--------u--------");
+  });
+
+  it("leaves no timer behind when the peer closes while disconnected", () => {
+    const { decisions, pendingTimers } = recoveryFrames("c-d-x", { disconnectedTimeout: 5, frames: 20 });
+    expect(decisions).toBe("-".repeat(20));
+    expect(pendingTimers).toBe(0);
+  });
+
+  it("defaults to DISCONNECTED_TIMEOUT_MS", () => {
+    const { decisions } = recoveryFrames("c-d", { frames: DISCONNECTED_TIMEOUT_MS + 5 });
+    expect(decisions.indexOf("r")).toBe(2 + DISCONNECTED_TIMEOUT_MS);
+    expect(decisions.replaceAll("-", "")).toBe("r");
   });
 });

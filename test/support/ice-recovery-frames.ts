@@ -15,13 +15,13 @@ const STATES: Record<string, RTCPeerConnectionState> = {
 };
 const MARKS: Record<IceRecoveryAction, string> = { restart: "r", "give-up": "u" };
 
-export function recoveryFrames(timeline: string, options: { maxRestarts?: number; restartTimeout?: number; frames?: number } = {}): { decisions: string; pendingTimers: number } {
+export function recoveryFrames(timeline: string, options: { maxRestarts?: number; restartTimeout?: number; disconnectedTimeout?: number; frames?: number } = {}): { decisions: string; pendingTimers: number } {
   vi.useFakeTimers();
   try {
     const frames = options.frames ?? timeline.length;
     const decisions = Array.from({ length: frames }, () => "-");
     let frame = 0;
-    const step = iceRecovery((action) => (decisions[frame] = MARKS[action]), options.maxRestarts, options.restartTimeout);
+    const step = iceRecovery((action) => (decisions[frame] = MARKS[action]), options.maxRestarts, options.restartTimeout, options.disconnectedTimeout);
     for (; frame < frames; frame++) {
       if (frame > 0) vi.advanceTimersByTime(1);
       const state = STATES[timeline[frame] ?? "-"];

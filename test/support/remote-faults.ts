@@ -34,53 +34,107 @@ function resources(): Map<string, number> {
   return counts;
 }
 
+/** How a fault scenario's local peer is set up, and how long its close$ may take. */
+export interface FaultOptions {
+  localInitiator?: boolean;
+  livenessTimeout?: number;
+  /** Bound on the wait for close$ after the fault, ms (default {@link VANISHED_REMOTE_CLOSE_BOUND_MS} + 2 s). */
+  closeWithinMs?: number;
+}
+
 /**
  * Connects a local peer to a remote one in a child process, exchanges a message, applies
  * `fault` to the remote, and waits for the local close$. Checks that the local peer closed
  * its connection and channel, completed every Observable, and left no timer or handle.
  */
-export async function remoteFault(
-  fault: (remote: RemotePeer) => void,
-  options: { localInitiator?: boolean; livenessTimeout?: number } = {},
-): Promise<FaultOutcome> {
+export async function remoteFault(fault: (remote: RemotePeer) => void, options: FaultOptions = {}): Promise<FaultOutcome> {
+  const [outcome] = await remoteFaults(1, fault, options);
+  if (!outcome) throw new Error("remoteFault: no outcome");
+  return outcome;
+}
+
+/**
+ * {@link remoteFault} on `pairs` pairs at once, each remote in its own process, all faulted
+ * in the same turn; then nothing of any of them may remain.
+ */
+export async function remoteFaults(pairs: number, fault: (remote: RemotePeer) => void, options: FaultOptions = {}): Promise<FaultOutcome[]> {
   const before = resources();
+  const scenarios = Array.from({ length: pairs }, () => faultScenario(options));
+  try {
+    // Connected and talking, all of them, before any fault.
+    await allOf(scenarios.map((scenario) => scenario.talking));
+    const outcomes = await allOf(scenarios.map((scenario) => scenario.faultIt(fault)));
+    for (const scenario of scenarios) scenario.cleanUp();
+    // Let the children's pipes and any last callbacks go, then nothing of the scenarios may remain.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = resources();
+    const added = [...after].filter(([kind, count]) => count > (before.get(kind) ?? 0));
+    expect(added, "timers or handles left open").to.deep.equal([]);
+    return outcomes;
+  } finally {
+    for (const scenario of scenarios) scenario.cleanUp();
+  }
+}
+
+/** One pair of a fault scenario: `talking` once it has exchanged a message; `faultIt` applies the fault and checks the end; `cleanUp` may be called any time. */
+function faultScenario(options: FaultOptions): { talking: Promise<void>; faultIt: (fault: (remote: RemotePeer) => void) => Promise<FaultOutcome>; cleanUp: () => void } {
   const localInitiator = options.localInitiator ?? true;
   const local = new Peer({ initiator: localInitiator, debug: 0, wrtc, livenessTimeout: options.livenessTimeout });
   const remote = spawnRemotePeer(local, { initiator: !localInitiator });
-  try {
-    const errors: PeerError[] = [];
-    local.error$.subscribe((error) => errors.push(error));
-    const allComplete = Promise.all(everyStream(local).map((stream) => lastValueFrom(merge(stream).pipe(toArray()))));
-    await Promise.all([firstValueFrom(local.connect$), remote.connected]);
+  // Each step is bounded, so a scenario that hangs fails saying where, with the states seen.
+  const states: string[] = [];
+  local.connectionState$.subscribe((state) => states.push(state));
+  const step = <T>(what: string, promise: Promise<T>, boundMs: number): Promise<T> => within(promise, boundMs, () => `remoteFault: ${what} took over ${boundMs} ms (connection states: ${states.join(" > ")})`);
+  const cleanUp = (): void => {
+    local.destroy();
+    if (remote.child.exitCode === null && remote.child.signalCode === null) remote.child.kill("SIGKILL");
+  };
+  const errors: PeerError[] = [];
+  local.error$.subscribe((error) => errors.push(error));
+  const allComplete = Promise.all(everyStream(local).map((stream) => lastValueFrom(merge(stream).pipe(toArray()))));
+  const talk = async (): Promise<void> => {
+    await step("connecting", Promise.all([firstValueFrom(local.connect$), remote.connected]), STEP_BOUND_MS);
     const echoed = firstValueFrom(local.data$);
     local.send("ping");
     remote.command({ send: "pong" });
-    expect(await echoed).to.equal("pong");
-
+    expect(await step("the remote's answer to a ping", echoed, STEP_BOUND_MS)).to.equal("pong");
+  };
+  const faultIt = async (fault: (remote: RemotePeer) => void): Promise<FaultOutcome> => {
     const closed = firstValueFrom(local.close$);
     const channel = local.channel;
     const start = performance.now();
     fault(remote);
-    await closed;
+    await step("close$ after the fault", closed, options.closeWithinMs ?? VANISHED_REMOTE_CLOSE_BOUND_MS + 2_000);
     const closeAfterMs = performance.now() - start;
 
-    await allComplete;
+    await step("every Observable completing after close$", allComplete, STEP_BOUND_MS);
     expect(local.destroyed).to.equal(true);
     expect(local.connection.connectionState).to.equal("closed");
     expect(channel?.readyState).to.equal("closed");
     // A remote that closed properly is still running: end it (it exits when its IPC closes).
     if (remote.child.connected) remote.child.disconnect();
-    await remote.exited;
-    // Let the child's pipes and any last callbacks go, then nothing of this test may remain.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const after = resources();
-    const added = [...after].filter(([kind, count]) => count > (before.get(kind) ?? 0));
-    expect(added, "timers or handles left open").to.deep.equal([]);
+    await step("the remote process exiting", remote.exited, STEP_BOUND_MS);
     return { closeAfterMs, errors };
-  } finally {
-    local.destroy();
-    if (remote.child.exitCode === null && remote.child.signalCode === null) remote.child.kill("SIGKILL");
-  }
+  };
+  return { talking: talk(), faultIt, cleanUp };
+}
+
+/** Every value, once all have settled (each step is bounded): the first failure if any failed, so none is left unhandled. */
+async function allOf<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
+
+/** Bound on each step of a fault scenario other than the wait for close$, in ms: each takes well under a second. */
+const STEP_BOUND_MS = 15_000;
+
+/** `promise`, or a rejection with `message()` if it has not settled within `boundMs`; leaves no timer behind. */
+function within<T>(promise: Promise<T>, boundMs: number, message: () => string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), boundMs)));
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
 }
 
 /** What a stalled remote left behind. */
