@@ -53,3 +53,31 @@ describe("a remote peer in another process", () => {
     expect(outcome).toEqual({ errors: [], closed: false, talkedAfter: true });
   }, 20_000);
 });
+
+// The same faults with both peers on node-datachannel, whose liveness check has only the
+// messages to go by (it reports no transport counts), and whose channel and connection reach
+// "closed" on a later turn.
+describe("a remote peer in another process, on node-datachannel", () => {
+  it("SIGKILLed: the liveness check reports it within the bound", async () => {
+    const outcome = await remoteFault((remote) => remote.child.kill("SIGKILL"), { runtime: "node-datachannel" });
+    console.log(`[figure] node-datachannel remote SIGKILLed: local close$ after ${outcome.closeAfterMs.toFixed(0)} ms`);
+    expect(outcome.closeAfterMs).toBeLessThan(VANISHED_REMOTE_CLOSE_BOUND_MS);
+    expect(outcome.errors.map((error) => error.code)).toEqual(["ERR_CONNECTION_FAILURE"]);
+  }, VANISHED_REMOTE_CLOSE_BOUND_MS + 20_000);
+
+  // libdatachannel closes the connection itself once SCTP gives up, about 14 s on, and says
+  // nothing of why: no state tells it from a remote's clean close (docs/runtimes.md).
+  it("SIGKILLed with liveness off: the peer still closes, when libdatachannel gives the connection up", async () => {
+    const outcome = await remoteFault((remote) => remote.child.kill("SIGKILL"), { runtime: "node-datachannel", livenessTimeout: 0, closeWithinMs: 30_000 });
+    console.log(`[figure] node-datachannel remote SIGKILLed, liveness off: local close$ after ${outcome.closeAfterMs.toFixed(0)} ms`);
+    expect(outcome.closeAfterMs).toBeGreaterThan(VANISHED_REMOTE_CLOSE_BOUND_MS);
+  }, 45_000);
+
+  it("destroying its peer, or closing only its channel, either side initiator: the local peer closes at once with no error", async () => {
+    for (const [fault, localInitiator] of [[{ destroy: true }, true], [{ closeChannel: true }, false], [{ destroy: true }, false], [{ closeChannel: true }, true]] as const) {
+      const outcome = await remoteFault((remote) => remote.command(fault), { runtime: "node-datachannel", localInitiator });
+      expect(outcome.closeAfterMs).toBeLessThan(5_000);
+      expect(outcome.errors).toEqual([]);
+    }
+  });
+});

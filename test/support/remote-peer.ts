@@ -7,6 +7,9 @@ import type { ParentMessage } from "./remote-peer-process.js";
 
 const program = fileURLToPath(new URL("./remote-peer-process.ts", import.meta.url));
 
+/** The WebRTC implementation a remote peer runs on (@roamhq/wrtc by default). */
+export type RemoteRuntime = "node" | "node-datachannel";
+
 /** A remote peer in a child process, wired to a local peer. */
 export interface RemotePeer {
   child: ChildProcess;
@@ -26,9 +29,10 @@ export interface RemotePeer {
  * Starts a remote peer in a child process and wires it to `local` through IPC: the local
  * signals go to the child while it lives, the child's signals go to `local.signal()`.
  */
-export function spawnRemotePeer(local: Peer, options: { initiator?: boolean } = {}): RemotePeer {
+export function spawnRemotePeer(local: Peer, options: { initiator?: boolean; runtime?: RemoteRuntime } = {}): RemotePeer {
+  const args = [...(options.initiator ? ["--initiator"] : []), ...(options.runtime === "node-datachannel" ? ["--node-datachannel"] : [])];
   // tsx runs the TypeScript program; the child gets none of vitest's own flags.
-  const child = fork(program, options.initiator ? ["--initiator"] : [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(program, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const received: string[] = [];
   let onConnect: () => void = () => undefined;
   let onClose: () => void = () => undefined;
