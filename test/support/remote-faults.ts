@@ -1,6 +1,7 @@
 // Fault scenarios against a remote peer in a child process (Node only), shared by the
 // short suite (test/node) and the soak (test/soak): the remote vanishes without a word,
 // or closes properly; the local peer must end with close$, leaving nothing open.
+import { createHook } from "node:async_hooks";
 import { expect } from "chai";
 import { firstValueFrom, lastValueFrom, merge, toArray, type Observable } from "rxjs";
 import { Peer, PeerError, type WebRTCImplementation } from "../../src/index.js";
@@ -29,11 +30,24 @@ function everyStream(peer: Peer): Observable<unknown>[] {
   return [peer.signal$, peer.connect$, peer.data$, peer.close$, peer.error$, peer.stream$, peer.removestream$, peer.track$, peer.removetrack$, peer.connected$, peer.connectionState$];
 }
 
-/** Timers, sockets and child handles of this process, by kind. */
-function resources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  return counts;
+/** The kinds of async resource that keep a process alive: timers, sockets, pipes, child processes. */
+const LIVING = new Set(["Timeout", "Immediate", "PIPEWRAP", "PIPESERVERWRAP", "PROCESSWRAP", "TCPWRAP", "TCPSERVERWRAP", "UDPWRAP", "SIGNALWRAP", "FSEVENTWRAP", "STATWATCHER"]);
+
+/**
+ * Watches the timers and handles made from now until `stop()` and lists those not yet gone.
+ * By identity, not by counts of kinds: a count compared with one taken before could hide a leak
+ * behind a timer of vitest's own that had gone meanwhile (seen: a leaked interval passed).
+ */
+function watchResources(): { stop(): void; open(): string[]; end(): void } {
+  const open = new Map<number, string>();
+  let watching = true;
+  const hook = createHook({
+    init: (id, type) => {
+      if (watching && LIVING.has(type)) open.set(id, type);
+    },
+    destroy: (id) => open.delete(id),
+  }).enable();
+  return { stop: () => (watching = false), open: () => [...open.values()], end: () => hook.disable() };
 }
 
 /** How a fault scenario's local peer is set up, and how long its close$ may take. */
@@ -62,7 +76,7 @@ export async function remoteFault(fault: (remote: RemotePeer) => void, options: 
  * in the same turn; then nothing of any of them may remain.
  */
 export async function remoteFaults(pairs: number, fault: (remote: RemotePeer) => void, options: FaultOptions = {}): Promise<FaultOutcome[]> {
-  const before = resources();
+  const resources = watchResources();
   const scenarios = Array.from({ length: pairs }, () => faultScenario(options));
   try {
     // Connected and talking, all of them, before any fault.
@@ -72,11 +86,12 @@ export async function remoteFaults(pairs: number, fault: (remote: RemotePeer) =>
     // Let the children's pipes and any last callbacks and timers go (node-datachannel's deferred
     // channel close keeps rxpeer's connection close waiting up to 200 ms), then nothing of the
     // scenarios may remain: a timer that re-arms or a handle left open is still there 1 s on.
-    const added = (): [string, number][] => [...resources()].filter(([kind, count]) => count > (before.get(kind) ?? 0));
-    await until(() => added().length === 0, LEFTOVER_GRACE_MS);
-    expect(added(), "timers or handles left open").to.deep.equal([]);
+    resources.stop();
+    await until(() => resources.open().length === 0, LEFTOVER_GRACE_MS);
+    expect(resources.open(), "timers or handles left open").to.deep.equal([]);
     return outcomes;
   } finally {
+    resources.end();
     for (const scenario of scenarios) scenario.cleanUp();
   }
 }
