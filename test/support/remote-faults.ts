@@ -4,13 +4,11 @@
 import { createHook } from "node:async_hooks";
 import { expect } from "chai";
 import { firstValueFrom, lastValueFrom, merge, toArray, type Observable } from "rxjs";
-import { Peer, PeerError, type WebRTCImplementation } from "../../src/index.js";
-import wrtcModule from "@roamhq/wrtc";
-import * as nodeDatachannel from "node-datachannel/polyfill";
-import { spawnRemotePeer, type RemotePeer, type RemoteRuntime } from "./remote-peer.js";
+import { Peer, PeerError } from "../../src/index.js";
+import { spawnRemotePeer, type RemotePeer } from "./remote-peer.js";
+import { webrtcOf, type NodeRuntime } from "./runtime.node.js";
 
-const wrtc = wrtcModule as unknown as WebRTCImplementation;
-const IMPLEMENTATIONS: Record<RemoteRuntime, WebRTCImplementation> = { node: wrtc, "node-datachannel": nodeDatachannel as unknown as WebRTCImplementation };
+const wrtc = webrtcOf("node");
 
 /**
  * Upper bound, in ms, on close$ after the remote process dies: the liveness check between
@@ -54,8 +52,8 @@ function watchResources(): { stop(): void; open(): string[]; end(): void } {
 export interface FaultOptions {
   localInitiator?: boolean;
   livenessTimeout?: number;
-  /** What both peers run on (default @roamhq/wrtc). */
-  runtime?: RemoteRuntime;
+  /** What both peers run on (default "node", @roamhq/wrtc). */
+  runtime?: NodeRuntime;
   /** Bound on the wait for close$ after the fault, ms (default {@link VANISHED_REMOTE_CLOSE_BOUND_MS} + 2 s). */
   closeWithinMs?: number;
 }
@@ -87,7 +85,7 @@ export async function remoteFaults(pairs: number, fault: (remote: RemotePeer) =>
     // channel close keeps rxpeer's connection close waiting up to 200 ms), then nothing of the
     // scenarios may remain: a timer that re-arms or a handle left open is still there 1 s on.
     resources.stop();
-    await until(() => resources.open().length === 0, LEFTOVER_GRACE_MS);
+    await waitFor(() => resources.open().length === 0, LEFTOVER_GRACE_MS);
     expect(resources.open(), "timers or handles left open").to.deep.equal([]);
     return outcomes;
   } finally {
@@ -100,7 +98,7 @@ export async function remoteFaults(pairs: number, fault: (remote: RemotePeer) =>
 function faultScenario(options: FaultOptions): { talking: Promise<void>; faultIt: (fault: (remote: RemotePeer) => void) => Promise<FaultOutcome>; cleanUp: () => void } {
   const localInitiator = options.localInitiator ?? true;
   const runtime = options.runtime ?? "node";
-  const local = new Peer({ initiator: localInitiator, debug: 0, wrtc: IMPLEMENTATIONS[runtime], livenessTimeout: options.livenessTimeout });
+  const local = new Peer({ initiator: localInitiator, debug: 0, wrtc: webrtcOf(runtime), livenessTimeout: options.livenessTimeout });
   const remote = spawnRemotePeer(local, { initiator: !localInitiator, runtime });
   // Each step is bounded, so a scenario that hangs fails saying where, with the states seen.
   const states: string[] = [];
@@ -131,7 +129,7 @@ function faultScenario(options: FaultOptions): { talking: Promise<void>; faultIt
     await step("every Observable completing after close$", allComplete, STEP_BOUND_MS);
     expect(local.destroyed).to.equal(true);
     // node-datachannel gets its channel and connection to "closed" on a later turn (test/support/runtime.node.ts).
-    if (runtime === "node-datachannel") await until(() => local.connection.connectionState === "closed" && channel?.readyState === "closed", STEP_BOUND_MS);
+    if (runtime === "node-datachannel") await waitFor(() => local.connection.connectionState === "closed" && channel?.readyState === "closed", STEP_BOUND_MS);
     expect(local.connection.connectionState).to.equal("closed");
     expect(channel?.readyState).to.equal("closed");
     // A remote that closed properly is still running: end it (it exits when its IPC closes).
@@ -148,12 +146,6 @@ async function allOf<T>(promises: Promise<T>[]): Promise<T[]> {
   const failed = settled.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
   return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
-}
-
-/** Waits until `condition` holds, checked every 10 ms (for state no event reports), for at most `boundMs`; the caller checks the state after. */
-async function until(condition: () => boolean, boundMs: number): Promise<void> {
-  const deadline = performance.now() + boundMs;
-  while (!condition() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** How long a scenario's last timers and handles may take to go once it has ended, ms. */
@@ -207,6 +199,7 @@ export async function stallRemote(stallMs: number, options: { livenessTimeout?: 
     const echoed = firstValueFrom(local.data$);
     local.send("ping");
     remote.command({ send: "pong" });
+    // The remote reports what it received over IPC, which may trail the pong: wait for it, bounded.
     const talkedAfter = (await echoed) === "pong" && (await waitFor(() => remote.received.includes("ping")));
     return { errors, closed: local.destroyed, talkedAfter };
   } finally {
@@ -216,7 +209,7 @@ export async function stallRemote(stallMs: number, options: { livenessTimeout?: 
   }
 }
 
-// The remote reports what it received over IPC, which may trail the pong: wait for it, bounded.
+/** Whether `condition` came to hold within `boundMs`, checked every 10 ms: for state no event reports. */
 async function waitFor(condition: () => boolean, boundMs = 5_000): Promise<boolean> {
   const start = performance.now();
   while (!condition()) {

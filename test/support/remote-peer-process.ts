@@ -5,10 +5,8 @@
 // { exit: true } (process.exit without closing anything), { busy: ms } (the event loop spins
 // for ms in one task; the WebRTC threads run on). To the parent: { signal },
 // { event: "connect" | "close" | "data", ... }.
-import wrtcModule from "@roamhq/wrtc";
-import * as nodeDatachannel from "node-datachannel/polyfill";
 import { Peer } from "../../src/index.js";
-import type { WebRTCImplementation } from "../../src/options.js";
+import { webrtcOf } from "./runtime.node.js";
 
 /** A command from the parent (RemotePeer.command). */
 export interface ParentMessage {
@@ -22,8 +20,7 @@ export interface ParentMessage {
 
 const initiator = process.argv.includes("--initiator");
 // @roamhq/wrtc, or node-datachannel's polyfill with --node-datachannel.
-const wrtc = (process.argv.includes("--node-datachannel") ? nodeDatachannel : wrtcModule) as unknown as WebRTCImplementation;
-const peer = new Peer({ initiator, debug: 0, wrtc });
+const peer = new Peer({ initiator, debug: 0, wrtc: webrtcOf(process.argv.includes("--node-datachannel") ? "node-datachannel" : "node") });
 const tell = (message: object): void => {
   // With a callback, a send racing the parent's disconnect fails quietly instead of throwing.
   if (process.connected) process.send?.(message, undefined, {}, () => undefined);

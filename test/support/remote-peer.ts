@@ -4,11 +4,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Peer } from "../../src/index.js";
 import type { ParentMessage } from "./remote-peer-process.js";
+import type { NodeRuntime } from "./runtime.node.js";
 
 const program = fileURLToPath(new URL("./remote-peer-process.ts", import.meta.url));
-
-/** The WebRTC implementation a remote peer runs on (@roamhq/wrtc by default). */
-export type RemoteRuntime = "node" | "node-datachannel";
 
 /** A remote peer in a child process, wired to a local peer. */
 export interface RemotePeer {
@@ -29,7 +27,7 @@ export interface RemotePeer {
  * Starts a remote peer in a child process and wires it to `local` through IPC: the local
  * signals go to the child while it lives, the child's signals go to `local.signal()`.
  */
-export function spawnRemotePeer(local: Peer, options: { initiator?: boolean; runtime?: RemoteRuntime } = {}): RemotePeer {
+export function spawnRemotePeer(local: Peer, options: { initiator?: boolean; runtime?: NodeRuntime } = {}): RemotePeer {
   const args = [...(options.initiator ? ["--initiator"] : []), ...(options.runtime === "node-datachannel" ? ["--node-datachannel"] : [])];
   // tsx runs the TypeScript program; the child gets none of vitest's own flags.
   const child = fork(program, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });

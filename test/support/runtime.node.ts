@@ -5,10 +5,18 @@ import wrtcModule from "@roamhq/wrtc";
 import * as nodeDatachannel from "node-datachannel/polyfill";
 import type { WebRTCImplementation } from "../../src/options.js";
 
+/** A Node runtime: "node" is @roamhq/wrtc, "node-datachannel" node-datachannel's polyfill. */
+export type NodeRuntime = "node" | "node-datachannel";
+
+/** The WebRTC implementation of a Node runtime (also for the fault tests' child processes). */
+export function webrtcOf(runtime: NodeRuntime): WebRTCImplementation {
+  return (runtime === "node-datachannel" ? nodeDatachannel : wrtcModule) as unknown as WebRTCImplementation;
+}
+
 const onNodeDatachannel = process.env.RXPEER_TEST_RUNTIME === "node-datachannel";
 
-export const runtimeName: "node" | "node-datachannel" = onNodeDatachannel ? "node-datachannel" : "node";
-export const wrtc: WebRTCImplementation | undefined = (onNodeDatachannel ? nodeDatachannel : wrtcModule) as unknown as WebRTCImplementation;
+export const runtimeName: NodeRuntime = onNodeDatachannel ? "node-datachannel" : "node";
+export const wrtc: WebRTCImplementation | undefined = webrtcOf(runtimeName);
 /** Whether the runtime can send media (node-datachannel's polyfill has no tracks). */
 export const runtimeHasMedia = !onNodeDatachannel;
 /**
