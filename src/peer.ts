@@ -7,7 +7,7 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged, map } from "./rxjs-imports.js";
 import { DataChannelLink, HANDSHAKE_PROTOCOL, PRE_NEGOTIATED_ID, type ChannelState, type OpenHandshake } from "./data-channel.js";
 import { closeConnection } from "./connection-close.js";
-import { PeerError, attempt } from "./errors.js";
+import { PeerError, attempt, toPeerError } from "./errors.js";
 import { completeEvents, peerEvents, type PeerEventSubjects } from "./facade.js";
 import { iceRecovery } from "./ice-recovery.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -104,14 +104,25 @@ export class Peer extends LocalMedia {
       }),
     );
     const { channelConfig, channelName } = this.#options;
+    // A channelConfig that createDataChannel refuses (both maxRetransmits and maxPacketLifeTime,
+    // an id over 65534) is the caller's mistake: it throws as a wrong option does, and the
+    // connection already made is closed, not left running behind an object nobody holds.
+    const createChannel = (init: RTCDataChannelInit): RTCDataChannel => {
+      try {
+        return this.#pc.createDataChannel(channelName, init);
+      } catch (cause) {
+        this.#pc.close();
+        throw toPeerError("ERR_INVALID_ARGUMENT", "option channelConfig was refused", cause);
+      }
+    };
     if (channelConfig.negotiated) {
       // The user's own negotiated channel, made on both sides: it carries no handshake.
-      this.#attachChannel(this.#pc.createDataChannel(channelName, channelConfig), "plain");
+      this.#attachChannel(createChannel(channelConfig), "plain");
     } else if (this.initiator) {
       // Pre-negotiated, so an rxpeer answerer makes it too (its config rides in the offer's
       // marker) and no `datachannel` event, with its reordering, is involved.
       const channel = { ...channelConfig, label: channelName, id: PRE_NEGOTIATED_ID };
-      this.#preNegotiated = this.#pc.createDataChannel(channelName, { ...channel, negotiated: true });
+      this.#preNegotiated = createChannel({ ...channel, negotiated: true });
       this.#marker = channel;
     } else {
       this.#pc.ondatachannel = (event: RTCDataChannelEvent) => this.#attachChannel(event.channel, event.channel.protocol === HANDSHAKE_PROTOCOL ? "ready" : "plain");

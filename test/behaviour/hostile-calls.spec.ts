@@ -141,6 +141,9 @@ const badOptions: [string, unknown, string][] = [
   ["trickle: \"no\"", { trickle: "no" }, "throws ERR_INVALID_ARGUMENT"],
   ["sdpTransform: 5", { sdpTransform: 5 }, "throws ERR_INVALID_ARGUMENT"],
   ["offerOptions: 5", { offerOptions: 5 }, "throws ERR_INVALID_ARGUMENT"],
+  // Options of the right type that createDataChannel refuses, on every runtime (WebRTC's own rules).
+  ["initiator with channelConfig: { maxRetransmits: 0, maxPacketLifeTime: 10 }", { initiator: true, channelConfig: { maxRetransmits: 0, maxPacketLifeTime: 10 } }, "throws ERR_INVALID_ARGUMENT"],
+  ["channelConfig: { negotiated: true, id: 65535 }", { channelConfig: { negotiated: true, id: 65535 } }, "throws ERR_INVALID_ARGUMENT"],
   ["wrtc: 5", { wrtc: 5 }, "throws ERR_WEBRTC_SUPPORT"],
   ["wrtc: {}", { wrtc: {} }, "throws ERR_WEBRTC_SUPPORT"],
 ];
@@ -177,6 +180,21 @@ describe("hostile calls", () => {
         expect(await outcomeOf(undefined, () => new Peer(withRuntime as Partial<PeerOptions>))).to.equal(expected);
       });
     }
+
+    it("a channelConfig that createDataChannel refuses leaves no connection open behind the throw", () => {
+      const runtime = wrtc ?? (globalThis as unknown as { RTCPeerConnection: typeof RTCPeerConnection });
+      const made: RTCPeerConnection[] = [];
+      class Recorded extends runtime.RTCPeerConnection {
+        constructor(config?: RTCConfiguration) {
+          super(config);
+          made.push(this);
+        }
+      }
+      const refused = { initiator: true, channelConfig: { maxRetransmits: 0, maxPacketLifeTime: 10 } };
+      expect(() => new Peer({ ...refused, debug: 0, wrtc: { ...runtime, RTCPeerConnection: Recorded } })).to.throw(PeerError, /channelConfig was refused/);
+      expect(made).to.have.length(1);
+      expect(made[0]?.connectionState).to.equal("closed");
+    });
 
     it("a good config reaches the RTCPeerConnection, as the bad ones are refused", () => {
       const peer = makePeer({ config: { bundlePolicy: "max-bundle", iceTransportPolicy: "relay" } });
