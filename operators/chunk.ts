@@ -4,6 +4,7 @@
  */
 import { defer, type OperatorFunction } from "rxjs";
 import { blobsInOrder } from "./blobs-in-order.js";
+import { checkOptions } from "./arguments.js";
 import type { PeerData } from "../src/types.js";
 import { batchFrames } from "./batch-by-task.js";
 import { concatSync } from "./concat-sync.js";
@@ -79,6 +80,7 @@ export interface ChunkOptions {
  * @return A function that returns an Observable of frames, each a fresh ArrayBuffer.
  */
 export function chunk(options: ChunkOptions = {}): OperatorFunction<PeerData, ArrayBuffer> {
+  checkOptions("chunk", options);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize <= HEADER_SIZE || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`chunk(): chunkSize must be an integer from ${HEADER_SIZE + 1} to ${MAX_CHUNK_SIZE}, got ${chunkSize}`);

@@ -4,6 +4,7 @@
 import { defer, type OperatorFunction } from "rxjs";
 import { PeerError, describe } from "../src/errors.js";
 import type { PeerMessage } from "../src/types.js";
+import { checkOptions } from "./arguments.js";
 import { concatSync } from "./concat-sync.js";
 import { binaryView } from "./frame.js";
 import { hasTransferMagic } from "./transfer-magic.js";
@@ -96,6 +97,7 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 64;
  * @return A function that returns an Observable of the reassembled messages.
  */
 export function dechunk(options: DechunkOptions = {}): OperatorFunction<PeerMessage | ArrayBufferView, PeerMessage> {
+  checkOptions("dechunk", options);
   const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
   const limits: ReassemblyLimits = {
     maxMessageSize,

@@ -6,9 +6,10 @@
  */
 import { Observable, filter, take, type Subscription } from "rxjs";
 import { PeerError } from "../src/errors.js";
+import { checkOptions, expectMembers } from "./arguments.js";
 import { IncomingTransfer, type IncomingFile } from "./incoming-transfer.js";
 import { encodeReady, encodeReason, type TransferOffer } from "./transfer-frame.js";
-import { sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
+import { TRANSFER_PEER_MEMBERS, sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
 
 export type { IncomingFile } from "./incoming-transfer.js";
 
@@ -98,6 +99,8 @@ export const DEFAULT_MAX_CONCURRENT = 16;
  * @return An Observable of the incoming files, completing when the peer closes.
  */
 export function receiveFiles(peer: TransferPeer, options: ReceiveFilesOptions = {}): Observable<IncomingFile> {
+  expectMembers("receiveFiles", "peer", peer, TRANSFER_PEER_MEMBERS);
+  checkOptions("receiveFiles", options);
   const { window = DEFAULT_WINDOW, maxFileSize = Number.MAX_SAFE_INTEGER, maxConcurrent = DEFAULT_MAX_CONCURRENT } = options;
   for (const [name, value] of Object.entries({ window, maxFileSize, maxConcurrent })) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`receiveFiles(): ${name} must be a positive integer, got ${String(value)}`);

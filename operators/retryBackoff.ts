@@ -3,6 +3,7 @@
  * jittered delay. Timing goes through `timer`, so TestScheduler drives it in tests.
  */
 import { retry, timer, type MonoTypeOperatorFunction } from "rxjs";
+import { checkOptions } from "./arguments.js";
 
 export interface RetryBackoffOptions {
   /** Delay before the first retry, in ms (default 1000). */
@@ -56,6 +57,7 @@ export interface RetryBackoffOptions {
  * @return A function that returns an Observable that mirrors the source, resubscribing after errors.
  */
 export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOperatorFunction<T> {
+  checkOptions("retryBackoff", options);
   const { initialDelay = 1000, maxDelay = 30_000, maxRetries = Infinity, jitter = 0, resetOnSuccess = false, random = Math.random } = options;
   if (!(initialDelay >= 0)) throw new RangeError(`retryBackoff(): initialDelay must be >= 0, got ${initialDelay}`);
   if (!(maxDelay >= 0)) throw new RangeError(`retryBackoff(): maxDelay must be >= 0, got ${maxDelay}`);

@@ -14,6 +14,9 @@ export interface SendChannel {
   removeEventListener(type: "bufferedamountlow", listener: () => void): void;
 }
 
+/** The members of a {@link SendTarget} that must be there (the others may be undefined), checked when an operator is called. */
+export const SEND_TARGET_MEMBERS = ["connected$", "close$", "send"] as const;
+
 /** What `sendTo` needs of a peer; `Peer` has it. */
 export interface SendTarget {
   readonly connected$: Observable<boolean>;

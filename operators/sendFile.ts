@@ -7,12 +7,13 @@
 import { Observable, Subject } from "rxjs";
 import { PeerError } from "../src/errors.js";
 import { isBlob } from "../src/read-blobs.js";
+import { checkOptions, expectMembers } from "./arguments.js";
 import { firesDrainEvent } from "./drained.js";
 import type { SendTarget } from "./send-target.js";
 import { sendTo } from "./sendTo.js";
 import { DEFAULT_POLLED_HIGH_WATER_MARK, type SendToOptions } from "./watermarks.js";
 import { DATA_HEADER_SIZE, RECEIVER_TYPES, encodeCount, encodeData, encodeOffer, encodeReason, type TransferFrame, type TransferOffer } from "./transfer-frame.js";
-import { sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
+import { TRANSFER_PEER_MEMBERS, sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
 import { isFileSource, openSource, type FileSource } from "./transfer-source.js";
 
 /** How far a transfer has got: `bytes` handed to the channel so far, of `total` where the size is known. */
@@ -123,6 +124,8 @@ const activeIds = new WeakMap<TransferPeer, Set<number>>();
  * @return An Observable of the progress, completing once the receiver has every byte.
  */
 export function sendFile(peer: TransferPeer, source: FileSource, options: SendFileOptions = {}): Observable<TransferProgress> {
+  expectMembers("sendFile", "peer", peer, TRANSFER_PEER_MEMBERS);
+  checkOptions("sendFile", options);
   if (!isFileSource(source)) throw new TypeError("sendFile(): the source must be a Blob, a ReadableStream or an async iterable of bytes");
   const { pieceSize = DEFAULT_PIECE_SIZE, meta } = options;
   if (!Number.isSafeInteger(pieceSize) || pieceSize < 1 || pieceSize > MAX_PIECE_SIZE) {

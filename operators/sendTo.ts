@@ -10,11 +10,12 @@ import { Observable, defer, type OperatorFunction, type Subscription } from "rxj
 import { PeerError } from "../src/errors.js";
 import { blobBytes, isBlob } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
+import { checkOptions, expectMembers } from "./arguments.js";
 import { byteSize } from "./byte-size.js";
 import { SendBudget } from "./send-budget.js";
 import { sendError, sendable, type SendableData } from "./send-message.js";
 import { SendQueue } from "./send-queue.js";
-import type { SendTarget } from "./send-target.js";
+import { SEND_TARGET_MEMBERS, type SendTarget } from "./send-target.js";
 import { subscribeChained } from "./subscribe-chained.js";
 import { watermarksFor, type SendToOptions } from "./watermarks.js";
 
@@ -99,6 +100,8 @@ import { watermarksFor, type SendToOptions } from "./watermarks.js";
  * @return A function that returns an Observable of the running total of bytes sent.
  */
 export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorFunction<PeerData, number> {
+  expectMembers("sendTo", "peer", peer, SEND_TARGET_MEMBERS);
+  checkOptions("sendTo", options);
   const marksFor = watermarksFor(options);
 
   return (source) =>

@@ -5,8 +5,11 @@
 import { filter, map, type Observable } from "rxjs";
 import type { PeerMessage } from "../src/types.js";
 import { isTransferFrame } from "./isTransferFrame.js";
-import type { SendTarget } from "./send-target.js";
+import { SEND_TARGET_MEMBERS, type SendTarget } from "./send-target.js";
 import { decodeTransferFrame, type TransferFrame } from "./transfer-frame.js";
+
+/** The members of a {@link TransferPeer} that must be there, checked when `sendFile` or `receiveFiles` is called. */
+export const TRANSFER_PEER_MEMBERS = ["data$", ...SEND_TARGET_MEMBERS] as const;
 
 /** What a transfer needs of a peer; `Peer` has it. */
 export interface TransferPeer extends SendTarget {
