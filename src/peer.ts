@@ -172,8 +172,15 @@ export class Peer extends LocalMedia {
       return;
     }
     const parsed = parseSignal(data);
-    if (parsed instanceof PeerError) this.#reportError(parsed);
-    else await this.#negotiation.apply(parsed);
+    if (parsed instanceof PeerError) return this.#reportError(parsed);
+    await this.#negotiation.apply(parsed);
+    // Only an rxpeer initiator's offers name a channel. Two initiators are both impolite: each
+    // ignores the other's offer for good (as apply just did), and the pair would wait forever.
+    // Our first offer has gone out by now (the negotiation runs in order), so the remote
+    // learns the same from it, and both close, each saying why.
+    if (this.initiator && parsed.kind === "description" && typeof parsed.rxpeer === "object") {
+      this.#close(new PeerError("ERR_NEGOTIATION", "the remote peer is an initiator too: exactly one of the two must have initiator: true"));
+    }
   }
 
   /**

@@ -83,6 +83,19 @@ describe("connecting", () => {
     expect(seen.some((s) => s.type === "candidate")).to.equal(true);
   });
 
+  it("two initiators linked: each gives up with ERR_NEGOTIATION saying so, then close$, rather than waiting forever", async () => {
+    const a = makePeer({ initiator: true });
+    const b = makePeer({ initiator: true });
+    const outcome = (peer: typeof a): Promise<string[]> => firstValueFrom(peer.error$.pipe(toArray())).then((errors) => errors.map((error) => `${error.code}: ${error.message}`));
+    const [atA, atB] = [outcome(a), outcome(b)];
+    linkPeers(a, b);
+    const expected = ["ERR_NEGOTIATION: the remote peer is an initiator too: exactly one of the two must have initiator: true"];
+    // error$ completes with close$, so each list is complete once its peer has closed.
+    expect(await atA).to.deep.equal(expected);
+    expect(await atB).to.deep.equal(expected);
+    expect([a.destroyed, b.destroyed]).to.deep.equal([true, true]);
+  });
+
   it("unwires signaling when the linkPeers subscription is unsubscribed", async () => {
     const a = makePeer({ initiator: true });
     const b = makePeer();
