@@ -174,11 +174,13 @@ export class Peer extends LocalMedia {
     const parsed = parseSignal(data);
     if (parsed instanceof PeerError) return this.#reportError(parsed);
     await this.#negotiation.apply(parsed);
-    // Only an rxpeer initiator's offers name a channel. Two initiators are both impolite: each
-    // ignores the other's offer for good (as apply just did), and the pair would wait forever.
-    // Our first offer has gone out by now (the negotiation runs in order), so the remote
-    // learns the same from it, and both close, each saying why.
-    if (this.initiator && parsed.kind === "description" && typeof parsed.rxpeer === "object") {
+    // An offer to an initiator comes from an initiator when it names a channel (only an rxpeer
+    // initiator's do), or when it is in simple-peer's format, unmarked, before our first offer
+    // was answered (a simple-peer answerer never offers; a simple-peer initiator fails on our
+    // offer). Two rxpeer initiators are both impolite: each ignores the other's offer for good
+    // (as apply just did), and the pair would wait forever. Our first offer has gone out by now
+    // (the negotiation runs in order), so an rxpeer remote learns the same from it; both close.
+    if (this.initiator && parsed.kind === "description" && parsed.description.type === "offer" && (typeof parsed.rxpeer === "object" || (!parsed.rxpeer && !parsed.artico && this.#preNegotiated))) {
       this.#close(new PeerError("ERR_NEGOTIATION", "the remote peer is an initiator too: exactly one of the two must have initiator: true"));
     }
   }

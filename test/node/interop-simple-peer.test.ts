@@ -2,7 +2,7 @@
 // binary data both ways, and one video track each way. simple-peer's signals go
 // straight into peer.signal(); rxpeer's go out through toSimplePeerSignal().
 import { afterEach, describe, expect, it } from "vitest";
-import { filter, firstValueFrom, type Subscription } from "rxjs";
+import { filter, firstValueFrom, toArray, type Subscription } from "rxjs";
 import SimplePeer from "simple-peer";
 import wrtc from "@roamhq/wrtc";
 import { Peer, type PeerError, type PeerTrackEvent, type SignalData, type WebRTCImplementation } from "../../src/index.js";
@@ -304,5 +304,32 @@ describe("simple-peer's renegotiation request, without simple-peer", () => {
       rx.destroy();
       remote.close();
     }
+  });
+});
+
+describe("rxpeer and simple-peer 9.11.1, both initiators", () => {
+  // Whichever offer lands first decides. Here simple-peer's reaches rxpeer before rxpeer's
+  // reaches simple-peer: rxpeer can tell (an offer in simple-peer's format, while its own
+  // first one is unanswered), and simple-peer then fails on rxpeer's. The other way round
+  // simple-peer applies rxpeer's offer, fails to set its own and closes without a word
+  // (ERR_SET_LOCAL_DESCRIPTION): rxpeer hears nothing, as from a remote not there yet.
+  it("an rxpeer initiator given a simple-peer initiator's offer gives up with ERR_NEGOTIATION and close$, rather than waiting forever", async () => {
+    const rx = new Peer({ initiator: true, wrtc: implementation, debug: 0 });
+    const sp = new SimplePeer({ initiator: true, wrtc: implementation as SimplePeer.Options["wrtc"], config: loopbackOnly });
+    live.push({ rx, sp, rxErrors: [], spErrors: [], failure: new Promise<never>(() => undefined) });
+    const rxErrors = firstValueFrom(rx.error$.pipe(toArray()));
+    const spError = new Promise<string | undefined>((resolve) => sp.once("error", (error: Error & { code?: string }) => resolve(error.code)));
+    const spOffered = new Promise<void>((resolve) =>
+      sp.on("signal", (signal: SimplePeer.SignalData) => {
+        void rx.signal(signal);
+        if (signal.type === "offer") resolve();
+      }),
+    );
+    // rxpeer's signals go to simple-peer only once simple-peer's offer is out.
+    await spOffered;
+    wirings.push(rx.signal$.pipe(toSimplePeerSignal()).subscribe((signal) => !sp.destroyed && sp.signal(signal as SimplePeer.SignalData)));
+    expect((await rxErrors).map((error) => `${error.code}: ${error.message}`)).toEqual(["ERR_NEGOTIATION: the remote peer is an initiator too: exactly one of the two must have initiator: true"]);
+    expect(rx.destroyed).toBe(true);
+    expect(await spError).toBe("ERR_SET_REMOTE_DESCRIPTION");
   });
 });
