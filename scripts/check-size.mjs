@@ -50,8 +50,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // ERR_NEGOTIATION and close$ (two rxpeers, both sides; facing a simple-peer initiator whose
 // offer came first, rxpeer's side): before, an rxpeer initiator ignored the other's offer
 // (both impolite) and waited forever with no word.
+// Raised to 8.46 KiB (8655 B then), 7 B, for the facade doing as eventemitter3 where a
+// differential test against it (test/node/facade-differential.test.ts) found it did not: a
+// listener given no context gets the Peer as `this`, and eventNames() keeps eventemitter3's order.
 // Lower it as the core shrinks, never raise it without saying which feature paid for the bytes.
-const BUDGET = 8.45 * 1024;
+const BUDGET = 8.46 * 1024;
 let failed = false;
 const fail = (message) => {
   failed = true;

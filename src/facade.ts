@@ -156,8 +156,9 @@ export interface PeerEventEmitter extends PeerEventStreams {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class PeerEventEmitter {
-  // Every listener of every event, in the order they were added.
-  #registrations: Registration<PeerEventName>[] = [];
+  // Every listener, by event, in the order they were added; an event is in the map while it has
+  // listeners, so the map's order is eventemitter3's order of event names.
+  readonly #registrations = new Map<PeerEventName, Registration<PeerEventName>[]>();
   readonly #emit: PeerEventSubjects;
   // Each event's Observable, made at its first use (a view of its Subject); `signal`'s from the
   // start, as it holds what is emitted until taken. Made per Peer, they cost each connect.
@@ -221,19 +222,21 @@ export class PeerEventEmitter {
     return this.#of(event).length;
   }
 
-  /** The events that have listeners. */
+  /** The events that have listeners, in the order each got its first one since it last had none (as eventemitter3). */
   eventNames(): PeerEventName[] {
-    return [...new Set(this.#registrations.map((registration) => registration.event))];
+    return [...this.#registrations.keys()];
   }
 
+  // Never changed in place (#forget puts a new array), so off can remove while it iterates.
   #of<E extends PeerEventName>(event: E): Registration<E>[] {
-    return this.#registrations.filter((registration): registration is Registration<E> => registration.event === event);
+    return (this.#registrations.get(event) ?? []) as Registration<E>[];
   }
 
   #register<E extends PeerEventName>(event: E, listener: PeerEvents[E], context: unknown, once: boolean): this {
     if (typeof listener !== "function") throw new PeerError("ERR_INVALID_ARGUMENT", `a listener of "${String(event)}" must be a function, got ${describe(listener)}`);
-    const registration: Registration<E> = { event, listener, context, once };
-    this.#registrations.push(registration);
+    // As eventemitter3: a listener given no context is called with the emitter (the Peer) as `this`.
+    const registration: Registration<E> = { event, listener, context: context || this, once };
+    this.#registrations.set(event, [...this.#of(event), registration]);
     // An event name of no Observable (eventemitter3 takes any) keeps its listener, never called.
     if (!Object.hasOwn(PEER_EVENTS, event)) return this;
     const source = this.#source(event);
@@ -246,7 +249,7 @@ export class PeerEventEmitter {
     }).subscribe({
       next: (emitted) => {
         if (once) this.#forget(registration);
-        listener.apply(context, argsOf(emitted));
+        listener.apply(registration.context, argsOf(emitted));
       },
       complete: () => this.#forget(registration),
     });
@@ -259,6 +262,8 @@ export class PeerEventEmitter {
 
   #forget(registration: Registration<PeerEventName>): void {
     registration.subscription?.unsubscribe();
-    this.#registrations = this.#registrations.filter((other) => other !== registration);
+    const left = this.#of(registration.event).filter((other) => other !== registration);
+    if (left.length > 0) this.#registrations.set(registration.event, left);
+    else this.#registrations.delete(registration.event);
   }
 }
