@@ -53,8 +53,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // Raised to 8.46 KiB (8655 B then), 7 B, for the facade doing as eventemitter3 where a
 // differential test against it (test/node/facade-differential.test.ts) found it did not: a
 // listener given no context gets the Peer as `this`, and eventNames() keeps eventemitter3's order.
+// Raised to 8.49 KiB (8688 B then), 33 B, for a remote description delivered twice being
+// ignored the second time (src/negotiation.ts): before, a signaling path that redelivers had
+// the copy of an offer answered again and the copy of an answer refused, or taken as the answer
+// to a later offer.
 // Lower it as the core shrinks, never raise it without saying which feature paid for the bytes.
-const BUDGET = 8.46 * 1024;
+const BUDGET = 8.49 * 1024;
 let failed = false;
 const fail = (message) => {
   failed = true;
