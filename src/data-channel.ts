@@ -29,6 +29,13 @@ export const PRE_NEGOTIATED_ID = 0;
  * that read blocks on the signaling thread, and at open it sat on the path of every connect.
  */
 export const ALWAYS_FITS = 16 * 1024;
+/**
+ * What a channel's send queue holds on @roamhq/wrtc (libwebrtc's limit). There, a message that
+ * would take the queue past it is dropped without a word, and later ones that fit still go;
+ * Chromium, on the same limit, throws "send queue is full". So on a channel without
+ * `bufferedAmountLowThreshold` (@roamhq/wrtc's) sends are checked against it.
+ */
+export const SEND_QUEUE_LIMIT = 16 * 1024 * 1024;
 
 /**
  * How a link opens (see `#onChannelOpen`):
@@ -88,6 +95,11 @@ export class DataChannelLink {
   #markerDue: string | undefined;
   #openTimer: ReturnType<typeof setTimeout> | undefined;
   #maxMessageSize: number | undefined;
+  // Where sends are checked against SEND_QUEUE_LIMIT: the most the queue can hold now (the last
+  // `bufferedAmount` read, a slow native call, plus what was sent since), so it is read only
+  // when that could pass the limit. -Infinity, never passing it: not checked (the runtime throws
+  // by itself, or has no limit).
+  #queuedAtMost: number;
   // Sends waiting behind a Blob being read, chained in order; while any is queued, later
   // sends queue too, so order is kept. Each link of the chain settles (never rejects).
   #queue = Promise.resolve();
@@ -119,6 +131,7 @@ export class DataChannelLink {
     this.#handshake = handshake;
     this.#handlers = handlers;
     this.#markerDue = MARKERS_DUE[handshake];
+    this.#queuedAtMost = "bufferedAmountLowThreshold" in channel ? -Infinity : 0;
     channel.binaryType = "arraybuffer";
     // close() detaches these handlers first, so none of them runs after it (both runtimes
     // read the on* handler when they dispatch).
@@ -194,6 +207,13 @@ export class DataChannelLink {
   #sendNow(data: string | ArrayBuffer | ArrayBufferView): void {
     // Every view goes as its bytes: node-datachannel copies other views element by element.
     const payload = ArrayBuffer.isView(data) && !(data instanceof Uint8Array) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data;
+    // Counted at most 3 bytes per UTF-16 unit of a string, and before the send: one that then
+    // fails leaves the bound above the queue, which only brings the next read sooner.
+    const size = typeof payload === "string" ? payload.length * 3 : payload.byteLength;
+    if ((this.#queuedAtMost += size) > SEND_QUEUE_LIMIT && (this.#queuedAtMost = this.channel.bufferedAmount + size) > SEND_QUEUE_LIMIT) {
+      this.#queuedAtMost -= size;
+      throw new PeerError("ERR_DATA_CHANNEL", `send queue is full (${this.#queuedAtMost} bytes): let bufferedAmount fall, or use sendTo()`);
+    }
     try {
       // The overloads of send() differ per type; one call site keeps this path small.
       (this.channel.send as (payload: string | ArrayBuffer | ArrayBufferView) => void)(payload);
