@@ -67,6 +67,7 @@ import { watermarksFor, type SendToOptions } from "./watermarks.js";
  *
  * Each `sendTo` keeps its own estimate, so N of them on one channel may queue up to
  * N × `highWaterMark` together (well under the 16 MiB where runtimes overflow, at the defaults).
+ * A `highWaterMark` over 15.75 MiB counts as 15.75 MiB, so one `sendTo` never fills the queue.
  *
  * Memory: RxJS sources push, so values that arrive faster than the channel drains wait in
  * this operator's queue; `sendTo` never reads ahead of it but cannot slow a source down.

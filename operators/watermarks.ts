@@ -2,6 +2,7 @@
  * `sendTo`'s watermarks: the options, their checks, and the measured default for each way
  * a channel reports draining.
  */
+import { SEND_QUEUE_LIMIT } from "../src/data-channel.js";
 import { firesDrainEvent } from "./drained.js";
 import type { SendChannel } from "./send-target.js";
 
@@ -9,7 +10,8 @@ export interface SendToOptions {
   /**
    * Stop handing messages to the channel once this many bytes are queued in it. Default:
    * 64 KiB where the channel fires `bufferedamountlow` (browsers), 1 MiB where it must be
-   * polled (@roamhq/wrtc): the fastest of a sweep on each (docs/benchmarks.md).
+   * polled (@roamhq/wrtc): the fastest of a sweep on each (docs/benchmarks.md). At most
+   * 15.75 MiB is in force: past 16 MiB queued, runtimes refuse sends.
    */
   highWaterMark?: number;
   /** Once stopped, go on when the queue is down to this many bytes (default: a quarter of `highWaterMark`). */
@@ -29,6 +31,13 @@ export interface Watermarks {
 export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 /** Default high-water mark where `bufferedAmount` must be polled (@roamhq/wrtc). */
 export const DEFAULT_POLLED_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
+ * The highest high-water mark in force, whatever `highWaterMark` says: the channel's send queue
+ * holds 16 MiB on Chromium and @roamhq/wrtc, which refuse a message past it, and a queue at the
+ * mark still takes one more message of up to 256 KiB (the largest any runtime sends).
+ */
+export const MAX_HIGH_WATER_MARK = SEND_QUEUE_LIMIT - 256 * 1024;
 
 /**
  * Checks `options` at call time and returns how to pick the watermarks for a channel: what
@@ -51,7 +60,7 @@ export function watermarksFor({ highWaterMark, lowWaterMark }: SendToOptions): (
   }
   return (channel) => {
     const fallback = firesDrainEvent(channel) ? DEFAULT_HIGH_WATER_MARK : DEFAULT_POLLED_HIGH_WATER_MARK;
-    const high = highWaterMark ?? Math.max(fallback, lowWaterMark ?? 0);
-    return { high, low: lowWaterMark ?? Math.floor(high / 4) };
+    const high = Math.min(highWaterMark ?? Math.max(fallback, lowWaterMark ?? 0), MAX_HIGH_WATER_MARK);
+    return { high, low: Math.min(lowWaterMark ?? Math.floor(high / 4), high) };
   };
 }

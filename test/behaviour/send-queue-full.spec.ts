@@ -3,8 +3,9 @@
 // (ERR_DATA_CHANNEL, as Chromium refuses "send queue is full") or the runtime keeps taking
 // them (node-datachannel); never is a message taken and then lost. @roamhq/wrtc drops such a
 // message without a word, and later ones that fit still go: rxpeer refuses it there instead.
+// sendTo() never lets the queue get there, whatever its highWaterMark.
 import { expect } from "chai";
-import { filter, firstValueFrom, of } from "rxjs";
+import { filter, firstValueFrom, last, map, of, range } from "rxjs";
 import { PeerError } from "../../src/index.js";
 import { sendTo } from "../../operators/index.js";
 import { connectedPair } from "../support/peers.js";
@@ -48,5 +49,16 @@ describe("send() past a full send queue", () => {
     expect(received.length, `${received.length} of the ${taken} messages taken arrived`).to.equal(taken);
     expect(received.every((index, at) => index === at), "in order, none missing").to.equal(true);
     expect(a.ready, "still connected").to.equal(true);
+  });
+
+  it("sendTo() with a highWaterMark past the queue's 16 MiB holds at the most the queue takes: every message arrives, no error", async () => {
+    const { a, b } = await connectedPair();
+    const received: number[] = [];
+    const all = firstValueFrom(b.data$.pipe(map((message) => received.push(new DataView(message as ArrayBuffer).getUint32(0))), filter((count) => count === MESSAGES)));
+    all.catch(() => undefined); // awaited below; a send error fails the test first
+    const sent = await firstValueFrom(range(0, MESSAGES).pipe(map(numbered), sendTo(a, { highWaterMark: 64 * 1024 * 1024 }), last()));
+    expect(sent).to.equal(MESSAGES * MESSAGE);
+    await all;
+    expect(received.every((index, at) => index === at), "in order, none missing").to.equal(true);
   });
 });
