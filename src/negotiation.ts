@@ -59,8 +59,6 @@ export class Negotiation {
   // steps left it (the chain runs one at a time), so it need not be read (a blocking call into
   // @roamhq/wrtc's signaling thread, slow while gathering runs).
   #offerPending = false;
-  // The type and SDP of the last remote description applied: the same again is a redelivery.
-  #lastRemote: string | undefined;
   // The remote peer asked for an offer while an exchange was under way.
   #offerWanted = false;
   // The initiator offers; an answerer once its remote peer is known to run perfect negotiation.
@@ -232,15 +230,6 @@ export class Negotiation {
     const { description } = signal;
     const pc = this.#pc;
     const hooks = this.#hooks;
-    // A signaling path that delivers a message twice (a retry, a listener wired twice) would
-    // otherwise have the second copy answered again, or applied as the answer to a later offer.
-    // Any new offer or answer differs: each one made carries a new session version (and after a
-    // rollback, the key is the rollback's, so the offer it undid may come again).
-    const key = description.type + description.sdp;
-    if (key === this.#lastRemote) {
-      hooks.log.debug("remote", description.type, "again: ignored");
-      return;
-    }
     const collision = description.type === "offer" && pc.signalingState !== "stable";
     this.#ignoringOffer = collision && !this.#polite;
     if (this.#ignoringOffer) {
@@ -256,7 +245,6 @@ export class Negotiation {
       throw new PeerError("ERR_NEGOTIATION", `an answer in signaling state "${pc.signalingState}": no offer of ours is pending`);
     }
     await pc.setRemoteDescription(description);
-    this.#lastRemote = key;
     // Applied: an answer ends our offer and a pranswer leaves it pending (a call that fails
     // changes neither the state nor this, so a stray description cannot stall our next offer).
     this.#offerPending = description.type === "pranswer";
