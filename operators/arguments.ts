@@ -8,23 +8,22 @@
 import { describe } from "../src/errors.js";
 
 /**
- * `value`, when it is an object with every one of `members` (a `Peer` has all an operator
- * reads); else throws a `TypeError` naming `operator`, the argument and what is wrong.
+ * Throws a `TypeError` naming `operator`, the argument and what is wrong unless `value` is an
+ * object with every one of `members` (a `Peer` has all an operator reads).
  *
  * @example
  * ```ts
- * expectMembers("sendTo", "peer", peer, ["connected$", "close$", "send"]); // peer
- * expectMembers("sendTo", "peer", undefined, ["send"]); // TypeError: sendTo(): peer must be a Peer (an object with send), got undefined
+ * checkMembers("sendTo", "peer", peer, ["connected$", "close$", "send"]); // a Peer: nothing thrown
+ * checkMembers("sendTo", "peer", undefined, ["send"]); // TypeError: sendTo(): peer must be a Peer (an object with send), got undefined
  * ```
  */
-export function expectMembers<T>(operator: string, argument: string, value: T, members: readonly string[]): T {
+export function checkMembers(operator: string, argument: string, value: unknown, members: readonly string[]): void {
   const missing = value !== null && typeof value === "object" ? members.filter((member) => !(member in value)) : members;
   if (missing.length > 0) {
     const got = value !== null && typeof value === "object" ? `an object without ${missing.join(", ")}` : describe(value);
     const expected = `an object with ${members.join(", ")}`;
     throw new TypeError(`${operator}(): ${argument} must be ${argument === "peer" ? `a Peer (${expected})` : expected}, got ${got}`);
   }
-  return value;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { Observable, Subscription, type MonoTypeOperatorFunction } from "rxjs";
 import { PeerError } from "../src/errors.js";
-import { expectMembers } from "./arguments.js";
+import { checkMembers } from "./arguments.js";
 import { subscribeChained } from "./subscribe-chained.js";
 
 /** What `bufferUntilConnected` needs of a peer: `connected$` replaying the current state, as `Peer` does. */
@@ -57,7 +57,7 @@ export interface ConnectionState {
  * @return A function that returns an Observable of the same values, none before `peer` is connected.
  */
 export function bufferUntilConnected<T>(peer: ConnectionState): MonoTypeOperatorFunction<T> {
-  expectMembers("bufferUntilConnected", "peer", peer, ["connected$"]);
+  checkMembers("bufferUntilConnected", "peer", peer, ["connected$"]);
   return (source) =>
     new Observable<T>((subscriber) => {
       let held: T[] | undefined = [];

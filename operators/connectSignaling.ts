@@ -4,7 +4,7 @@
  */
 import { Subscription, type Observable, type Observer } from "rxjs";
 import type { SignalData, SimplePeerSignalData } from "../src/types.js";
-import { checkOptions, expectMembers } from "./arguments.js";
+import { checkOptions, checkMembers } from "./arguments.js";
 import { subscribeChained } from "./subscribe-chained.js";
 
 /** What `connectSignaling` needs of a peer; `Peer` has it. */
@@ -67,8 +67,8 @@ export interface ConnectSignalingOptions {
  * @return The Subscription that holds both directions; unsubscribe it to unwire.
  */
 export function connectSignaling(peer: SignalingPeer, channel: SignalingChannel, options: ConnectSignalingOptions = {}): Subscription {
-  expectMembers("connectSignaling", "peer", peer, ["signal$", "signal"]);
-  expectMembers("connectSignaling", "channel", channel, ["subscribe", "next"]);
+  checkMembers("connectSignaling", "peer", peer, ["signal$", "signal"]);
+  checkMembers("connectSignaling", "channel", channel, ["subscribe", "next"]);
   checkOptions("connectSignaling", options);
   const wiring = new Subscription();
   const fail = (error: unknown): void => {

@@ -6,7 +6,7 @@
  */
 import { Observable, filter, take, type Subscription } from "rxjs";
 import { PeerError } from "../src/errors.js";
-import { checkOptions, expectMembers } from "./arguments.js";
+import { checkOptions, checkMembers } from "./arguments.js";
 import { IncomingTransfer, type IncomingFile } from "./incoming-transfer.js";
 import { encodeReady, encodeReason, type TransferOffer } from "./transfer-frame.js";
 import { TRANSFER_PEER_MEMBERS, sendControl, transferFrames, type TransferPeer } from "./transfer-peer.js";
@@ -99,7 +99,7 @@ export const DEFAULT_MAX_CONCURRENT = 16;
  * @return An Observable of the incoming files, completing when the peer closes.
  */
 export function receiveFiles(peer: TransferPeer, options: ReceiveFilesOptions = {}): Observable<IncomingFile> {
-  expectMembers("receiveFiles", "peer", peer, TRANSFER_PEER_MEMBERS);
+  checkMembers("receiveFiles", "peer", peer, TRANSFER_PEER_MEMBERS);
   checkOptions("receiveFiles", options);
   const { window = DEFAULT_WINDOW, maxFileSize = Number.MAX_SAFE_INTEGER, maxConcurrent = DEFAULT_MAX_CONCURRENT } = options;
   for (const [name, value] of Object.entries({ window, maxFileSize, maxConcurrent })) {

@@ -7,7 +7,7 @@
 import { Observable, Subject } from "rxjs";
 import { PeerError } from "../src/errors.js";
 import { isBlob } from "../src/read-blobs.js";
-import { checkOptions, expectMembers } from "./arguments.js";
+import { checkOptions, checkMembers } from "./arguments.js";
 import { firesDrainEvent } from "./drained.js";
 import type { SendTarget } from "./send-target.js";
 import { sendTo } from "./sendTo.js";
@@ -124,7 +124,7 @@ const activeIds = new WeakMap<TransferPeer, Set<number>>();
  * @return An Observable of the progress, completing once the receiver has every byte.
  */
 export function sendFile(peer: TransferPeer, source: FileSource, options: SendFileOptions = {}): Observable<TransferProgress> {
-  expectMembers("sendFile", "peer", peer, TRANSFER_PEER_MEMBERS);
+  checkMembers("sendFile", "peer", peer, TRANSFER_PEER_MEMBERS);
   checkOptions("sendFile", options);
   if (!isFileSource(source)) throw new TypeError("sendFile(): the source must be a Blob, a ReadableStream or an async iterable of bytes");
   const { pieceSize = DEFAULT_PIECE_SIZE, meta } = options;

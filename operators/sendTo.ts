@@ -10,7 +10,7 @@ import { Observable, defer, type OperatorFunction, type Subscription } from "rxj
 import { PeerError } from "../src/errors.js";
 import { blobBytes, isBlob } from "../src/read-blobs.js";
 import type { PeerData } from "../src/types.js";
-import { checkOptions, expectMembers } from "./arguments.js";
+import { checkOptions, checkMembers } from "./arguments.js";
 import { byteSize } from "./byte-size.js";
 import { SendBudget } from "./send-budget.js";
 import { sendError, sendable, type SendableData } from "./send-message.js";
@@ -101,7 +101,7 @@ import { watermarksFor, type SendToOptions } from "./watermarks.js";
  * @return A function that returns an Observable of the running total of bytes sent.
  */
 export function sendTo(peer: SendTarget, options: SendToOptions = {}): OperatorFunction<PeerData, number> {
-  expectMembers("sendTo", "peer", peer, SEND_TARGET_MEMBERS);
+  checkMembers("sendTo", "peer", peer, SEND_TARGET_MEMBERS);
   checkOptions("sendTo", options);
   const marksFor = watermarksFor(options);
 
